@@ -1,0 +1,111 @@
+"""Loading definitions: YAML, then the schema, then the cross-checks, then compiling.
+
+Each phase reports every problem it finds, positioned in the file. A file with any
+problem is never half-loaded: `load_*` either returns compiled programs or raises
+`DefinitionError` carrying all problems of all files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.checks import Checker
+from engine.checks_forms import check_forms, check_roles
+from engine.checks_lifecycles import check_lifecycles, check_matching, check_reports
+from engine.errors import DefinitionError, Problem
+from engine.format import Definition
+from engine.program import Program, compile_program
+from engine.schema_errors import problems_from
+from engine.yaml_source import MAX_FILE_BYTES, Document, read_yaml
+
+DEFINITION_SUFFIXES = (".yaml", ".yml")
+
+
+def check_definition(doc: Document) -> tuple[Definition | None, list[Problem]]:
+    """The schema phase, then (only on a well-formed definition) the cross-checks."""
+    try:
+        definition = Definition.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, problems_from(exc, doc, Definition)
+    ck = Checker(doc, definition)
+    for check in (check_forms, check_roles, check_lifecycles, check_matching, check_reports):
+        check(ck)
+    return definition, sorted(set(ck.problems))
+
+
+def load_text(text: str, file: str = "<definition>") -> Program:
+    """Compile one definition given as text; raise DefinitionError listing every problem."""
+    doc, problems = read_yaml(text, file)
+    if doc is None or problems:
+        raise DefinitionError(problems)
+    definition, problems = check_definition(doc)
+    if definition is None or problems:
+        raise DefinitionError(problems)
+    pos = doc.position(("program", "id"))
+    return compile_program(definition, file, (pos.line, pos.col))
+
+
+def _read(path: Path, shown: str) -> str:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DefinitionError(
+            [Problem(shown, 1, 1, "", f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")]
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DefinitionError([Problem(shown, 1, 1, "", "the file is not UTF-8 text")]) from None
+
+
+def load_file(path: str | Path) -> Program:
+    path = Path(path)
+    return load_text(_read(path, str(path)), str(path))
+
+
+def definition_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files named, and the definition files directly inside the folders named."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in DEFINITION_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def load_paths(paths: Iterable[str | Path]) -> dict[str, Program]:
+    """Load every definition named (files or folders) as one installation.
+
+    Raises DefinitionError with the problems of every file, including two files
+    that claim the same program id.
+    """
+    programs: dict[str, Program] = {}
+    problems: list[Problem] = []
+    for path in definition_files(paths):
+        if not path.is_file():
+            problems.append(Problem(str(path), 1, 1, "", "no such file or folder"))
+            continue
+        try:
+            program = load_file(path)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+            continue
+        other = programs.get(program.id)
+        if other is not None:
+            problems.append(
+                Problem(
+                    str(path),
+                    *program.id_position,
+                    "program.id",
+                    f"program id '{program.id}' is already used by {other.source}",
+                )
+            )
+            continue
+        programs[program.id] = program
+    if problems:
+        raise DefinitionError(problems)
+    return programs

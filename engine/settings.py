@@ -1,0 +1,41 @@
+"""Where things are: every setting comes from the environment, with a working default."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    definitions: Path
+    uploads: Path
+    instance: Path
+    smtp_url: str | None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("MENTORFLOW_INSTANCE", "instance"))
+        return cls(
+            database_url=env.get("MENTORFLOW_DATABASE_URL", f"sqlite:///{instance}/mentorflow.db"),
+            definitions=Path(env.get("MENTORFLOW_DEFINITIONS", "definitions/")),
+            uploads=Path(env.get("MENTORFLOW_UPLOADS", str(instance / "uploads"))),
+            instance=instance,
+            smtp_url=env.get("MENTORFLOW_SMTP_URL") or None,
+        )
+
+    def secret_key(self, env: dict[str, str] | None = None) -> str:
+        """MENTORFLOW_SECRET_KEY, else one generated on first use and kept in instance/."""
+        given = (os.environ if env is None else env).get("MENTORFLOW_SECRET_KEY")
+        if given:
+            return given
+        path = self.instance / "secret_key"
+        if not path.exists():
+            self.instance.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
