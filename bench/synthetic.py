@@ -13,7 +13,11 @@ _TYPES = [
 ]
 
 
-def synthetic_definition(forms: int = 50, fields_per_form: int = 10) -> str:
+def synthetic_definition(
+    forms: int = 50, fields_per_form: int = 10, questions: bool = False
+) -> str:
+    """`questions`: labels end in '?' inside flow mappings, as people write them; valid
+    YAML 1.2 that libyaml (YAML 1.1) refuses, so the pure-Python parser reads it."""
     lines = [
         "format: 1",
         "program: {id: synthetic, title: Synthetic, agency: Bench, revision: 1,",
@@ -36,7 +40,10 @@ def synthetic_definition(forms: int = 50, fields_per_form: int = 10) -> str:
             "      - fields:",
         ]
         for i in range(fields_per_form):
-            lines.append("          - " + _TYPES[i % len(_TYPES)].format(i=i, prev=i - 1))
+            line = _TYPES[i % len(_TYPES)].format(i=i, prev=i - 1)
+            if questions:
+                line = line.replace(f"label: Field {i},", f"label: Field {i}?,")
+            lines.append("          - " + line)
     lines += [
         "lifecycles:",
         "  mentee:",

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 _RELATIVE = re.compile(r"^today(?:([+-])(\d{1,4})([dwmy]))?$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def parse_date_literal(text: object) -> DateLiteral:
             return DateLiteral(sign=1, amount=0)
         return DateLiteral(sign=1 if sign == "+" else -1, amount=int(amount), unit=unit)
     try:
+        if not _ISO.match(text.strip()):
+            raise ValueError(text)  # fromisoformat also takes 20240229 and week dates
         return DateLiteral(fixed=dt.date.fromisoformat(text.strip()))
     except ValueError:
         raise ValueError(

@@ -7,6 +7,7 @@ problem is never half-loaded: `load_*` either returns compiled programs or raise
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,8 +37,13 @@ def check_definition(doc: Document) -> tuple[Definition | None, list[Problem]]:
     return definition, sorted(set(ck.problems))
 
 
+@functools.lru_cache(maxsize=64)
 def load_text(text: str, file: str = "<definition>") -> Program:
-    """Compile one definition given as text; raise DefinitionError listing every problem."""
+    """Compile one definition given as text; raise DefinitionError listing every problem.
+
+    Programs are immutable, so the same text under the same name compiles once per
+    process (app factories and the command line may ask again for the same files).
+    """
     doc, problems = read_yaml(text, file)
     if doc is None or problems:
         raise DefinitionError(problems)

@@ -21,11 +21,12 @@ point at `file:line:col` for any key or value they complain about.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -152,7 +153,12 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return _scalar(tag, node.value)
+        try:
+            return _scalar(tag, node.value)
+        except ValueError:
+            kind = tag[len(_CORE) :]
+            self.fail(node, path, f"'{node.value}' is not a valid {kind}")
+            return None
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -172,7 +178,7 @@ class _Builder:
             seen.add(key)
             if key.startswith("x-"):
                 continue  # free annotation: never validated, never used
-            self.doc.key_pos[(*path, key)] = _pos(key_node)
+            self.doc.key_pos.setdefault((*path, key), _pos(key_node))
             out[key] = self.build(value_node, (*path, key), depth + 1)
         # `<<: *base` fills in keys the mapping does not set itself.
         for source in merged:
@@ -192,6 +198,8 @@ def _scalar(tag: str, text: str) -> Any:
     if kind == "null":
         return None
     if kind == "bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(text)  # `!!bool yes`: YAML 1.2 booleans are true and false
         return text.lower() == "true"
     if kind == "int":
         digits = text.replace("_", "")
@@ -236,13 +244,15 @@ def _compose(text: str, file: str) -> Node | None:
     """Compose with libyaml; where libyaml (a YAML 1.1 parser) refuses the text, ask the
     pure-Python YAML 1.2 parser, whose verdict and error positions are the ones we report."""
     fast = YAML(typ="safe", pure=False)
-    try:
-        too_deep = _nesting_problem(fast, text, file)
-        if too_deep is not None:
-            raise _Stop(too_deep)
-        node: Node | None = fast.compose(io.StringIO(text))
-    except YAMLError:
-        node = YAML(typ="rt", pure=True).compose(io.StringIO(text))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReusedAnchorWarning)
+        try:
+            too_deep = _nesting_problem(fast, text, file)
+            if too_deep is not None:
+                raise _Stop(too_deep)
+            node: Node | None = fast.compose(io.StringIO(text))
+        except YAMLError:
+            node = YAML(typ="rt", pure=True).compose(io.StringIO(text))
     return node
 
 
@@ -271,5 +281,5 @@ def read_yaml(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     try:
         builder.doc.data = builder.build(root, (), 0)
     except _Stop as stop:
-        return None, [*builder.problems, stop.problem]
-    return builder.doc, builder.problems
+        return None, sorted({*builder.problems, stop.problem})
+    return builder.doc, sorted(set(builder.problems))
