@@ -53,3 +53,72 @@ def known_list(known: Iterable[str]) -> str:
     """'(known: a, b, c)' in the order given, for messages that list the valid names."""
     names = list(known)
     return f"(known: {', '.join(names)})" if names else "(none defined)"
+
+
+# Errors of the workflow, each mapped to one status code by the web layer and to one
+# sentence and exit code 1 by the command line.
+
+
+class NotFound(MentorflowError):
+    """No such record, or not one this person may see (the web answers 404)."""
+
+
+class Forbidden(MentorflowError):
+    """This person's role may not do this (403)."""
+
+
+class Conflict(MentorflowError):
+    """The record is not in a state that allows this, or changed meanwhile (409)."""
+
+
+class StaleVersion(Conflict):
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message or "Someone else changed this record a moment ago; reload it and try again."
+        )
+
+
+class NotAvailable(Conflict):
+    """The transition does not leave the current state."""
+
+
+class GuardsFailed(Conflict):
+    """Guards of the transition do not hold; carries every reason in words."""
+
+    def __init__(self, label: str, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(f"{label} is not possible yet: " + "; ".join(reasons) + ".")
+
+
+class FormNotOpen(Conflict):
+    """The form cannot be filled in the enrollment's current state, or is locked."""
+
+
+class AlreadyEnrolled(Conflict):
+    def __init__(self, enrollment_id: str, message: str):
+        self.enrollment_id = enrollment_id
+        super().__init__(message)
+
+
+class InvalidAnswers(MentorflowError):
+    """A form's answers cannot be stored; carries every problem, not just the first.
+
+    `errors` maps a field key to one sentence for people: a top-level field id, a group
+    entry's field as `<group>-<n>-<field>` (WTForms' names, n as submitted, from 0), or the
+    group id for problems with the entries as a whole. `form_error` is a sentence for the
+    whole form, such as a role's eligibility text, shown word for word.
+    """
+
+    def __init__(self, errors: dict[str, str], form_error: str | None = None):
+        self.errors: dict[str, str] = dict(errors)
+        self.form_error = form_error
+        count = len(self.errors)
+        if count:
+            head = "1 answer needs" if count == 1 else f"{count} answers need"
+            detail = "; ".join(f"{key}: {text.rstrip('.')}" for key, text in self.errors.items())
+            summary = f"{head} attention: {detail}."
+            if form_error:
+                summary += f" {form_error}"
+        else:
+            summary = form_error or "The answers need attention."
+        super().__init__(summary)

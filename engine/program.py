@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from transitions import Machine
+
 from engine import format as fmt
 from engine.fields import AnyField, ChoiceField, ChoiceItem, GroupField, MultichoiceField
 from engine.fields import choice_value as _choice_value
+from engine.lifecycle import allowed_from, build_machine
 
 
 def frozen_map(items: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -101,9 +104,15 @@ class Lifecycle:
     states: Mapping[str, fmt.State]
     transitions: Mapping[str, Transition]
     finals: frozenset[str]
+    machine: Machine = field(repr=False, compare=False)  # built once, shared by all records
 
     def leaving(self, state: str) -> tuple[Transition, ...]:
-        return tuple(t for t in self.transitions.values() if state in t.sources)
+        """The transitions that may leave `state`, in definition order."""
+        return tuple(self.transitions[t] for t in allowed_from(self.machine, state))
+
+    def label(self, state: str) -> str:
+        found = self.states.get(state)
+        return found.label if found else state
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,7 @@ def compile_lifecycle(lifecycle_id: str, lifecycle: fmt.Lifecycle) -> Lifecycle:
         states=frozen_map(lifecycle.states),
         transitions=frozen_map(transitions),
         finals=frozenset(s for s, state in lifecycle.states.items() if state.final),
+        machine=build_machine(lifecycle.states, lifecycle.initial, transitions.values()),
     )
 
 

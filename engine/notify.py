@@ -1,0 +1,60 @@
+"""Who is told what: roles named by a definition turned into e-mail addresses.
+
+Messages are written to the outbox in the same transaction as what caused them, so
+nothing is announced that did not happen; `mentorflow remind` and the mailer send them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access import partners, staff_emails
+from engine.program import Program
+from engine.store import Enrollment, OutboxMessage, Person
+
+
+def recipients(
+    session: Session, program: Program, enrollment: Enrollment, roles: Iterable[str]
+) -> list[str]:
+    """The addresses of everyone a list of roles names, for this enrollment, once each."""
+    wanted = set(roles)
+    found: list[str] = []
+    if "coordinator" in wanted:
+        found += staff_emails(session, program)
+    if "admin" in wanted:
+        found += session.scalars(select(Person.email).where(Person.is_admin)).all()
+    people = [enrollment, *partners(session, enrollment)]
+    for party in people:
+        if party.role in wanted or "pair" in wanted:
+            found.append(party.person.email)
+    if "supervisor" in wanted and enrollment.supervisor_email:
+        found.append(enrollment.supervisor_email)
+    return list(dict.fromkeys(found))
+
+
+def queue(
+    session: Session,
+    program: Program,
+    enrollment: Enrollment,
+    roles: Iterable[str],
+    subject: str,
+    body: str,
+    reason: str,
+) -> int:
+    """Write one message per recipient; return how many."""
+    addresses = recipients(session, program, enrollment, roles)
+    for address in addresses:
+        session.add(
+            OutboxMessage(
+                program_id=program.id,
+                enrollment_id=enrollment.id,
+                to_email=address,
+                subject=f"[{program.title}] {subject}",
+                body=body,
+                reason=reason,
+            )
+        )
+    return len(addresses)

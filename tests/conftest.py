@@ -1,0 +1,105 @@
+"""Shared fixtures: a database on SQLite and (when configured) PostgreSQL, the example
+programs, a clock the tests move, and people in every role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import engine
+from engine.access import Actor, actor_for
+from engine.database import Database
+from engine.people import get_or_create_person, hash_password
+from engine.store import StaffRole
+from engine.workflow import Workflow
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ROOT / "tests" / "engine" / "data" / "small.yaml"
+POSTGRES_URL = os.environ.get("MENTORFLOW_TEST_POSTGRES_URL")
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+if os.environ.get("CI") and not POSTGRES_URL:  # CI must never skip PostgreSQL silently
+    raise RuntimeError("CI runs without MENTORFLOW_TEST_POSTGRES_URL")
+
+
+def reset_postgres(url: str) -> None:
+    engine_ = create_engine(url)
+    with engine_.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine_.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/mentorflow.db"
+    assert POSTGRES_URL
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def programs() -> dict[str, engine.Program]:
+    found = engine.load_paths([ROOT / "definitions"])
+    small = engine.load_file(SMALL)
+    return {**found, small.id: small}
+
+
+class Clock:
+    """Now, as the tests want it to be."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, days: float) -> None:
+        self.now += dt.timedelta(days=days)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def workflow(programs: dict[str, engine.Program], db: Database, clock: Clock) -> Workflow:
+    return Workflow(programs, db, clock=clock)
+
+
+class People:
+    """Makes people and returns them as actors."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def person(
+        self, email: str, name: str = "", *, admin: bool = False, coordinates: str | None = None
+    ) -> Actor:
+        with self.db.session() as session, session.begin():
+            person = get_or_create_person(session, email, name or email.split("@")[0].title())
+            person.password_hash = hash_password("correct horse battery")
+            person.is_admin = admin
+            if coordinates:
+                session.add(StaffRole(person_id=person.id, program_id=coordinates))
+            session.flush()
+            return actor_for(session, person)
+
+
+@pytest.fixture
+def people(db: Database) -> People:
+    return People(db)
