@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -143,7 +144,7 @@ def _group_input(g: GroupField, raw: Mapping[str, Any]) -> Any:
 def _clean_group(
     g: GroupField,
     value: Any,
-    outer: Mapping[str, Any],
+    outer: dict[str, Any],
     today: dt.date,
     stored: Mapping[str, Any],
     errors: dict[str, str],
@@ -167,62 +168,39 @@ def _clean_group(
         if all(_blank_entry_value(sub, entry.get(sub.id)) for sub in g.fields):
             continue  # a wholly blank entry is the page's spare row, not an answer
         was = old_entries[index] if index < len(old_entries) else None
-        kept.append(
-            _clean_entry(
-                g, index, entry, outer, today, was if isinstance(was, Mapping) else {}, errors
-            )
-        )
+        was = was if isinstance(was, Mapping) else {}
+        cleaned: dict[str, Any] = {}
+        # show_if reads the same entry first, then the form's earlier answers.
+        read = ChainMap(cleaned, outer).get
+        for sub in g.fields:
+            if sub.show_if is not None and not evaluate(sub.show_if, read, today):
+                continue
+            try:
+                answer = _clean_one(sub, entry.get(sub.id), today, was.get(sub.id))
+            except _Invalid as exc:
+                errors[f"{g.id}-{index}-{sub.id}"] = str(exc)
+                continue
+            if answer is not None:
+                cleaned[sub.id] = answer
+        kept.append(cleaned)
     low = g.repeat.min if g.repeat else 0
     high = (g.repeat.max or MAX_ENTRIES) if g.repeat else 1
     if g.required:
         low = max(low, 1)
-    count = len(kept)
+    count, entries = len(kept), "1 entry" if low == 1 else f"{low} entries"
     if count < low:
-        errors[g.id] = (
-            f"Fill in at least {_entries(low)}."
-            if count == 0
-            else f"Fill in at least {_entries(low)} (there {'is' if count == 1 else 'are'} {count})."
-        )
+        errors[g.id] = f"Fill in at least {entries}" + (f" ({count} given)." if count else ".")
     elif count > high:
-        errors[g.id] = f"Fill in at most {_entries(high)}; there are {count}."
+        errors[g.id] = (
+            f"Fill in at most {high} {'entry' if high == 1 else 'entries'}; there are {count}."
+        )
     return kept or None
-
-
-def _clean_entry(
-    g: GroupField,
-    index: int,
-    entry: Mapping[str, Any],
-    outer: Mapping[str, Any],
-    today: dt.date,
-    was: Mapping[str, Any],
-    errors: dict[str, str],
-) -> dict[str, Any]:
-    cleaned: dict[str, Any] = {}
-
-    def read(name: str) -> Any:  # the same entry first, then the form's earlier answers
-        return cleaned[name] if name in cleaned else outer.get(name)
-
-    for sub in g.fields:
-        if sub.show_if is not None and not evaluate(sub.show_if, read, today):
-            continue
-        try:
-            value = _clean_one(sub, entry.get(sub.id), today, was.get(sub.id))
-        except _Invalid as exc:
-            errors[f"{g.id}-{index}-{sub.id}"] = str(exc)
-            continue
-        if value is not None:
-            cleaned[sub.id] = value
-    return cleaned
-
-
-def _entries(n: int) -> str:
-    return "1 entry" if n == 1 else f"{n} entries"
 
 
 def _blank_entry_value(f: AnyField, value: Any) -> bool:
     """Whether a sub-answer leaves its entry blank; an unticked box counts as blank."""
     if isinstance(f, BooleanField | ConsentField) and isinstance(value, str | bool | int):
-        return str(value).strip().lower() in _FALSE or value is False
+        return str(value).strip().lower() in _FALSE
     return _blank(value)
 
 
@@ -294,7 +272,7 @@ def _to_bool(value: Any) -> bool:
         return bool(value)
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    word = value.strip().lower() if isinstance(value, str) else None
+    word = _CONTROL.sub("", value).strip().lower() if isinstance(value, str) else None
     if word in _TRUE:
         return True
     if word in _FALSE:
@@ -356,20 +334,23 @@ def _clean_number(f: NumberField, value: Any) -> int | float | None:
     if f.integer and not whole:
         raise _Invalid("Enter a whole number.")
     result: int | float = int(number) if whole else float(number)
-    low, high = f.min, f.max
-    if (low is not None and result < low) or (high is not None and result > high):
-        if low is not None and high is not None:
-            raise _Invalid(f"Enter a number from {_num(low)} to {_num(high)}.")
-        if low is not None:
-            raise _Invalid(f"Enter a number of at least {_num(low)}.")
-        raise _Invalid(f"Enter a number of at most {_num(high)}.")
+    if (f.min is not None and result < f.min) or (f.max is not None and result > f.max):
+        low, high = _num(f.min), _num(f.max)
+        _outside("number", low, high, f"of at least {low}", f"of at most {high}")
     return result
 
 
 def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if value is None:
+        return ""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _outside(kind: str, low: str, high: str, above: str, below: str) -> NoReturn:
+    """The sentence for an answer outside [low, high] (either may be '' for no limit)."""
+    if low and high:
+        raise _Invalid(f"Enter a {kind} from {low} to {high}.")
+    raise _Invalid(f"Enter a {kind} {above if low else below}.")
 
 
 def _clean_date(f: DateField, value: Any, today: dt.date) -> str | None:
@@ -388,17 +369,15 @@ def _clean_date(f: DateField, value: Any, today: dt.date) -> str | None:
     low = parse_date_literal(f.min).resolve(today) if f.min else None
     high = parse_date_literal(f.max).resolve(today) if f.max else None
     if (low is not None and day < low) or (high is not None and day > high):
-        if low is not None and high is not None:
-            raise _Invalid(f"Enter a date from {_day(f.min, low)} to {_day(f.max, high)}.")
-        if low is not None:
-            raise _Invalid(f"Enter a date on or after {_day(f.min, low)}.")
-        raise _Invalid(f"Enter a date on or before {_day(f.max, high)}.")
+        first, last = _day(f.min, low), _day(f.max, high)
+        _outside("date", first, last, f"on or after {first}", f"on or before {last}")
     return day.isoformat()
 
 
 def _day(literal: str | None, day: dt.date | None) -> str:
-    iso = day.isoformat() if day else ""
-    return f"today ({iso})" if literal and literal.strip() == "today" else iso
+    if day is None:
+        return ""
+    return f"today ({day})" if literal and literal.strip() == "today" else day.isoformat()
 
 
 def _match_choice(f: ChoiceField | MultichoiceField, text: str) -> str | None:

@@ -221,6 +221,7 @@ BAD = [
     ("met_on", "15/06/2024", "Enter a date as YYYY-MM-DD", "date-format"),
     ("met_on", "2024-02-30", "Enter a date as YYYY-MM-DD", "date-impossible"),
     ("met_on", "20240615", "Enter a date as YYYY-MM-DD", "date-compact"),
+    ("met_on", 20240615, "Enter a date as YYYY-MM-DD", "date-number"),
     (
         "style",
         "hands on",
@@ -378,6 +379,17 @@ def test_flat_wtforms_keys_make_entries() -> None:
         "goals-4-goal": "This answer is required.",
         "goals-4-due": "Enter a date as YYYY-MM-DD, such as 2024-09-30.",
     }
+
+
+def test_repeat_min_makes_a_group_required() -> None:
+    contract = engine.load_file(SMALL).forms["learning_contract"]
+    with pytest.raises(InvalidAnswers) as caught:
+        clean_answers(contract, {"goals": [{"goal": "", "target": ""}]}, today=TODAY)
+    assert caught.value.errors == {"goals": "Fill in at least 1 entry."}
+    answers = clean_answers(
+        contract, {"goals-0-goal": "Lead", "goals-0-target": "2025-06-15"}, today=TODAY
+    )
+    assert answers == {"goals": [{"goal": "Lead", "target": "2025-06-15"}]}
 
 
 def test_group_without_repeat_is_filled_once() -> None:
