@@ -6,7 +6,7 @@ every problem at once, each keyed the way the page names its input. Keeping a si
 rule set here is what makes "the server applies the same rule" true for show_if,
 required, patterns and limits, whichever door the answers came through.
 
-Decisions where the format is silent (see also docs in the tests):
+Decisions where the format is silent:
 - Blank answers are not stored: the result holds only what was answered. Booleans are
   never blank (False is stored), a shown consent is always True. Editing pages must
   therefore not re-apply `default` to a stored submission.

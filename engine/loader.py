@@ -51,7 +51,11 @@ def load_text(text: str, file: str = "<definition>") -> Program:
     if definition is None or problems:
         raise DefinitionError(problems)
     pos = doc.position(("program", "id"))
-    return compile_program(definition, file, (pos.line, pos.col))
+    positions = {}
+    for lifecycle_id in definition.lifecycles:
+        at = doc.position(("lifecycles", lifecycle_id, "states"), key=True)
+        positions[f"lifecycles.{lifecycle_id}.states"] = (at.line, at.col)
+    return compile_program(definition, file, (pos.line, pos.col), positions)
 
 
 def _read(path: Path, shown: str) -> str:

@@ -137,6 +137,9 @@ class Program:
     reports: tuple[fmt.Report, ...]
     definition: fmt.Definition = field(repr=False)
     id_position: tuple[int, int] = (1, 1)  # line and column of program.id, for messages
+    # Where some parts stand in the file ('lifecycles.mentee.states' -> line, col), for
+    # problems found after loading, such as records stranded by a new revision.
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -211,7 +214,10 @@ def compile_lifecycle(lifecycle_id: str, lifecycle: fmt.Lifecycle) -> Lifecycle:
 
 
 def compile_program(
-    definition: fmt.Definition, source: str, id_position: tuple[int, int] = (1, 1)
+    definition: fmt.Definition,
+    source: str,
+    id_position: tuple[int, int] = (1, 1),
+    positions: Mapping[str, tuple[int, int]] | None = None,
 ) -> Program:
     """Build the frozen program from a definition that passed every check."""
     roles = {
@@ -240,4 +246,5 @@ def compile_program(
         reports=tuple(definition.reports),
         definition=definition,
         id_position=id_position,
+        positions=frozen_map(positions or {}),
     )

@@ -1,0 +1,79 @@
+"""Records made under earlier revisions of a definition, checked against the current one.
+
+Loading a new revision never breaks or hides older records: answers to fields that
+no longer exist stay stored and are shown as such, and enrollments left in a state
+the new revision no longer has are reported here (by `mentorflow validate`), so the
+author can add the state back or move those people on, rather than the app crashing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.answers import describe_value
+from engine.errors import Problem
+from engine.program import Form, Program
+from engine.store import Enrollment
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    label: str
+    text: str
+    current: bool  # False: the field is no longer asked in this revision
+
+
+def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
+    """Every stored answer in form order, then those whose field no longer exists."""
+    shown = [
+        ShownAnswer(f.label, describe_value(f, answers[f.id]), True)
+        for f in form.fields.values()
+        if f.id in answers
+    ]
+    for key, value in answers.items():
+        if key not in form.fields:
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            shown.append(ShownAnswer(f"{key} (no longer asked)", text, False))
+    return shown
+
+
+def stranded_enrollments(session: Session, programs: Mapping[str, Program]) -> list[Problem]:
+    """Problems for enrollments in states, roles or programs the definitions no longer have."""
+    rows = session.execute(
+        select(Enrollment.program_id, Enrollment.role, Enrollment.state, func.count())
+        .group_by(Enrollment.program_id, Enrollment.role, Enrollment.state)
+        .order_by(Enrollment.program_id, Enrollment.role, Enrollment.state)
+    ).all()
+    problems = []
+    for program_id, role, state, count in rows:
+        program = programs.get(program_id)
+        people = f"{count} enrollment{'s' if count != 1 else ''}"
+        if program is None:
+            problems.append(
+                Problem(
+                    "<database>",
+                    1,
+                    1,
+                    "program.id",
+                    f"{people} belong to program '{program_id}', which no definition declares any more",
+                )
+            )
+            continue
+        lifecycle = program.lifecycle_of(role)
+        if state not in lifecycle.states:
+            line, col = program.positions.get(f"lifecycles.{lifecycle.id}.states", (1, 1))
+            problems.append(
+                Problem(
+                    program.source,
+                    line,
+                    col,
+                    f"lifecycles.{lifecycle.id}.states",
+                    f"{people} of {role}s {'are' if count != 1 else 'is'} in state '{state}', which revision {program.revision} no longer has",
+                )
+            )
+    return problems

@@ -1,0 +1,71 @@
+"""Two coordinators press the same button: exactly one wins, nothing is half-written."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import Conflict
+from engine.store import Event
+from engine.workflow import Workflow
+from tests.conftest import People
+
+ANSWERS = {
+    "name": "Ada Mentee",
+    "email": "ada@example.gov",
+    "years_of_service": "1.5",
+    "interests": ["Leadership"],
+    "style": "hands_on",
+}
+THREADS = 12
+
+
+@pytest.mark.parametrize("send_version", [True, False], ids=["with-version", "plain-race"])
+def test_many_threads_take_the_same_transition_once(
+    workflow: Workflow, people: People, send_version: bool
+) -> None:
+    mentee = workflow.apply("small-program", "mentee", people.person("ada@example.gov"), ANSWERS)
+    coordinators = [
+        people.person(f"c{i}@example.gov", coordinates="small-program") for i in range(THREADS)
+    ]
+    start = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def press(i: int) -> None:
+        start.wait()
+        try:
+            version = mentee.version if send_version else None
+            workflow.take(mentee.id, "decline", coordinators[i], expected_version=version)
+            result = "won"
+        except Conflict as exc:
+            result = type(exc).__name__
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count("won") == 1, outcomes
+    assert len(outcomes) == THREADS  # every loser was told, none crashed
+    with workflow.db.session() as session:
+        declines = session.scalar(
+            select(func.count()).where(
+                Event.enrollment_id == mentee.id, Event.transition == "decline"
+            )
+        )
+    assert declines == 1
+
+
+@pytest.mark.parametrize("stale_by", [1, 2])
+def test_a_write_based_on_an_old_version_is_refused(
+    workflow: Workflow, people: People, stale_by: int
+) -> None:
+    mentee = workflow.apply("small-program", "mentee", people.person("ada@example.gov"), ANSWERS)
+    coordinator = people.person("cora@example.gov", coordinates="small-program")
+    with pytest.raises(Conflict, match="changed this record"):
+        workflow.take(mentee.id, "decline", coordinator, expected_version=mentee.version - stale_by)
