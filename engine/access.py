@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.program import Form, Program, Transition
-from engine.store import Enrollment, Pairing, Person, StaffRole, Submission
+from engine.store import Enrollment, Pairing, Person, StaffRole
 
 SYSTEM = "system"
 
@@ -122,9 +123,12 @@ def may_fill(form: Form, roles: frozenset[str]) -> bool:
     return form.filled_by in roles
 
 
-def may_read(
-    form: Form, submission: Submission | None, actor: Actor, roles: frozenset[str]
-) -> bool:
+class Authored(Protocol):
+    @property
+    def author_id(self) -> str | None: ...
+
+
+def may_read(form: Form, submission: Authored | None, actor: Actor, roles: frozenset[str]) -> bool:
     """`visible_to`: filler, coordinator, pair, mentor, mentee, supervisor; admins always."""
     if "admin" in roles:
         return True

@@ -122,3 +122,20 @@ class InvalidAnswers(MentorflowError):
         else:
             summary = form_error or "The answers need attention."
         super().__init__(summary)
+
+
+class ImportFailed(MentorflowError):
+    """A CSV import was refused; nothing was imported.
+
+    `rows` lists every problem as (line number in the file, one sentence), in file order;
+    line 1 is the header. The message is one sentence for the whole file.
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, str]], summary: str | None = None):
+        self.rows: tuple[tuple[int, str], ...] = tuple(sorted(rows))
+        if summary is None:
+            count = len({line for line, _ in self.rows})
+            summary = (
+                "1 row has problems" if count == 1 else f"{count} rows have problems"
+            ) + "; nothing was imported."
+        super().__init__(summary)

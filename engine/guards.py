@@ -11,7 +11,14 @@ from typing import Any
 
 from engine.access import mentees_of
 from engine.conditions import Condition, evaluate
-from engine.fields import AnyField, ChoiceField, MultichoiceField, choice_label
+from engine.fields import (
+    AnyField,
+    BooleanField,
+    ChoiceField,
+    ConsentField,
+    MultichoiceField,
+    choice_label,
+)
 from engine.program import Program, Transition
 from engine.records import EnrollmentRecord
 
@@ -59,7 +66,13 @@ def describe(condition: Condition, program: Program, default_form: str | None = 
         return f"not ({describe(condition.not_, program, default_form)})"
     assert condition.field is not None
     f = _field(program, condition.field, default_form)
-    label = f.label if f else condition.field
+    label = f"'{f.label.rstrip('.:?! ')}'" if f else condition.field
+    if isinstance(f, BooleanField | ConsentField) and condition.operator in (
+        "equals",
+        "not_equals",
+    ):
+        ticked = bool(condition.operand) == (condition.operator == "equals")
+        return f"{label} is {'ticked' if ticked else 'not ticked'}"
     if condition.operator == "is_set":
         return f"{label} is answered" if condition.operand else f"{label} is left blank"
     return f"{label} {_OPERATOR_WORDS[condition.operator]} {_shown(f, condition.operand)}"

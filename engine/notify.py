@@ -21,11 +21,7 @@ def recipients(
 ) -> list[str]:
     """The addresses of everyone a list of roles names, for this enrollment, once each."""
     wanted = set(roles)
-    found: list[str] = []
-    if "coordinator" in wanted:
-        found += staff_emails(session, program)
-    if "admin" in wanted:
-        found += session.scalars(select(Person.email).where(Person.is_admin)).all()
+    found = staff_recipients(session, program, wanted)
     people = [enrollment, *partners(session, enrollment)]
     for party in people:
         if party.role in wanted or "pair" in wanted:
@@ -33,6 +29,39 @@ def recipients(
     if "supervisor" in wanted and enrollment.supervisor_email:
         found.append(enrollment.supervisor_email)
     return list(dict.fromkeys(found))
+
+
+def staff_recipients(session: Session, program: Program, wanted: set[str]) -> list[str]:
+    """The staff a list of roles names: the program's coordinators, then the admins."""
+    found: list[str] = []
+    if "coordinator" in wanted:
+        found += staff_emails(session, program)
+    if "admin" in wanted:
+        found += session.scalars(select(Person.email).where(Person.is_admin)).all()
+    return found
+
+
+class NewEnrollmentRecipients:
+    """`recipients` for many enrollments just created (no partner yet), with the staff's
+    addresses looked up once per set of roles rather than once per enrollment."""
+
+    def __init__(self, session: Session, program: Program):
+        self.session = session
+        self.program = program
+        self._staff: dict[frozenset[str], list[str]] = {}
+
+    def __call__(
+        self, role: str, email: str, supervisor_email: str | None, roles: Iterable[str]
+    ) -> list[str]:
+        wanted = frozenset(roles)
+        if wanted not in self._staff:
+            self._staff[wanted] = staff_recipients(self.session, self.program, set(wanted))
+        found = list(self._staff[wanted])
+        if role in wanted or "pair" in wanted:
+            found.append(email)
+        if "supervisor" in wanted and supervisor_email:
+            found.append(supervisor_email)
+        return list(dict.fromkeys(found))
 
 
 def queue(

@@ -66,7 +66,7 @@ class Section:
     fields: tuple[AnyField, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per revision
 class Form:
     id: str
     title: str
@@ -97,7 +97,7 @@ class Transition:
     auto: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lifecycle:
     id: str
     initial: str
@@ -125,7 +125,7 @@ class Role:
     capacity: fmt.Capacity | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Program:
     info: fmt.ProgramInfo
     source: str

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.access import (
@@ -55,6 +57,7 @@ from engine.store import (
     Person,
     Signature,
     Submission,
+    new_id,
     utcnow,
 )
 
@@ -120,8 +123,10 @@ class Workflow:
             raise StaleVersion()
 
     def _touch(self, record: EnrollmentRecord) -> None:
-        # Any write to an enrollment's records changes its version.
+        # Any write to an enrollment's records changes its version, even at the same
+        # instant as the last one: flagging forces the UPDATE that bumps it.
         record.enrollment.updated_at = record.now
+        flag_modified(record.enrollment, "updated_at")
 
     # -- applying ------------------------------------------------------------------
 
@@ -162,51 +167,15 @@ class Workflow:
             )
         ).first()
         if existing is not None:
-            label = program.roles[role].label.lower()
-            raise AlreadyEnrolled(
-                existing.id,
-                f"{person.email} already has an open {label} enrollment in {program.title}.",
-            )
+            raise already_enrolled(program, role, person.email, existing.id)
         clean = self.clean_apply_answers(program, role, person.email, answers)
         now = self.clock()
-        enrollment = Enrollment(
-            program_id=program.id,
-            role=role,
-            person=person,
-            person_id=person.id,
-            state=lifecycle.initial,
-            state_since=now,
-            revision=program.revision,
-            supervisor_email=supervisor_email(program, role, clean),
-            capacity=mentor_capacity(program, role, clean),
-            created_at=now,
-            updated_at=now,
-        )
+        rows = application_rows(program, role, person.id, clean, actor, now)
+        enrollment = Enrollment(person=person, **rows.enrollment)
         session.add(enrollment)
         session.flush()
-        session.add(
-            Submission(
-                enrollment_id=enrollment.id,
-                form_id=program.roles[role].apply_form,
-                author_id=person.id,
-                revision=program.revision,
-                answers=clean,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        session.add(
-            Event(
-                enrollment_id=enrollment.id,
-                program_id=program.id,
-                at=now,
-                actor_id=actor.person_id,
-                actor_role=role if actor.person_id == person.id else "coordinator",
-                kind="apply",
-                to_state=lifecycle.initial,
-                revision=program.revision,
-            )
-        )
+        session.add(Submission(**rows.submission))
+        session.add(Event(**rows.event))
         record = EnrollmentRecord(session, program, enrollment, now)
         self._announce_state(record)
         if state is not None and state != lifecycle.initial:
@@ -375,18 +344,15 @@ class Workflow:
         )
 
     def _announce_state(self, record: EnrollmentRecord) -> None:
-        state = record.lifecycle.states[record.enrollment.state]
-        if state.notify:
-            who = record.enrollment.person.name or record.enrollment.person.email
-            queue(
-                record.session,
-                record.program,
-                record.enrollment,
-                state.notify,
-                f"{who} is now {state.label}",
-                f"{who} ({record.program.roles[record.enrollment.role].label}) is now {state.label}.",
-                f"state:{record.enrollment.state}",
-            )
+        enrollment = record.enrollment
+        notice = state_notice(
+            record.program,
+            enrollment.role,
+            enrollment.state,
+            enrollment.person.name or enrollment.person.email,
+        )
+        if notice is not None:
+            queue(record.session, record.program, enrollment, *notice)
 
     def _run_autos(self, record: EnrollmentRecord) -> None:
         """Take every `auto` transition whose guards hold, as the system."""
@@ -628,6 +594,89 @@ class Workflow:
         held = len(mentees_of(session, mentor))
         if held >= (mentor.capacity or 1):
             raise Conflict(f"{mentor.person.email} already holds {held} mentee(s), their limit.")
+
+
+@dataclass(frozen=True)
+class ApplicationRows:
+    """The column values of a new application: its enrollment (in the lifecycle's initial
+    state), the apply form's submission and the 'apply' event. Shared by `_enroll` and the
+    CSV importer, which inserts thousands of them at once."""
+
+    enrollment: dict[str, Any]
+    submission: dict[str, Any]
+    event: dict[str, Any]
+
+
+def application_rows(
+    program: Program,
+    role: str,
+    person_id: str,
+    clean: dict[str, Any],
+    actor: Actor,
+    now: dt.datetime,
+) -> ApplicationRows:
+    initial = program.lifecycle_of(role).initial
+    enrollment_id = new_id()
+    return ApplicationRows(
+        enrollment={
+            "id": enrollment_id,
+            "program_id": program.id,
+            "role": role,
+            "person_id": person_id,
+            "state": initial,
+            "state_since": now,
+            "revision": program.revision,
+            "supervisor_email": supervisor_email(program, role, clean),
+            "capacity": mentor_capacity(program, role, clean),
+            "created_at": now,
+            "updated_at": now,
+        },
+        submission={
+            "id": new_id(),
+            "enrollment_id": enrollment_id,
+            "form_id": program.roles[role].apply_form,
+            "author_id": person_id,
+            "revision": program.revision,
+            "answers": clean,
+            "created_at": now,
+            "updated_at": now,
+        },
+        event={
+            "enrollment_id": enrollment_id,
+            "program_id": program.id,
+            "at": now,
+            "actor_id": actor.person_id,
+            "actor_role": role if actor.person_id == person_id else "coordinator",
+            "kind": "apply",
+            "to_state": initial,
+            "revision": program.revision,
+        },
+    )
+
+
+def already_enrolled(
+    program: Program, role: str, email: str, enrollment_id: str
+) -> AlreadyEnrolled:
+    label = program.roles[role].label.lower()
+    return AlreadyEnrolled(
+        enrollment_id, f"{email} already has an open {label} enrollment in {program.title}."
+    )
+
+
+def state_notice(
+    program: Program, role: str, state_id: str, who: str
+) -> tuple[tuple[str, ...], str, str, str] | None:
+    """What `notify` of a state sends when an enrollment enters it: (roles, subject, body,
+    reason) for `engine.notify.queue`, or None when the state notifies nobody."""
+    state = program.lifecycle_of(role).states[state_id]
+    if not state.notify:
+        return None
+    return (
+        tuple(state.notify),
+        f"{who} is now {state.label}",
+        f"{who} ({program.roles[role].label}) is now {state.label}.",
+        f"state:{state_id}",
+    )
 
 
 def _acting_role(roles: frozenset[str], transition: Transition) -> str:

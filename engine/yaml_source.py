@@ -153,8 +153,12 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        text = node.value
+        if node.style == ">":
+            # ruamel's round-trip parser marks each fold of a folded block with BEL.
+            text = text.replace("\a", "")
         try:
-            return _scalar(tag, node.value)
+            return _scalar(tag, text)
         except ValueError:
             kind = tag[len(_CORE) :]
             self.fail(node, path, f"'{node.value}' is not a valid {kind}")

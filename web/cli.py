@@ -6,17 +6,31 @@ errors exit 2. No traceback ever reaches the person at the terminal.
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
+from alembic.util import CommandError
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from engine.errors import DefinitionError, MentorflowError
+from engine.access import SYSTEM_ACTOR
+from engine.database import Database
+from engine.errors import DefinitionError, ImportFailed, MentorflowError, known_list, suggest
+from engine.importer import import_applications
 from engine.loader import load_paths
+from engine.people import MIN_PASSWORD, get_or_create_person, hash_password, looks_like_email
+from engine.program import Program
 from engine.schema import schema_text
 from engine.settings import Settings
+from engine.store import StaffRole
+from engine.workflow import Workflow
 
 
 def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,6 +44,9 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             sys.exit(1)
+        except (SQLAlchemyError, CommandError) as exc:
+            click.echo(f"mentorflow: the database failed: {_first_line(exc)}", err=True)
+            sys.exit(1)
         except MentorflowError as exc:
             click.echo(f"mentorflow: {exc}", err=True)
             sys.exit(1)
@@ -40,6 +57,36 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return run
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own sentence, without SQLAlchemy's statement dump and links."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _database() -> Database:
+    """The configured database, its schema brought up to date first."""
+    url = Settings.from_env().database_url
+    try:
+        return Database(url)
+    except (SQLAlchemyError, CommandError) as exc:
+        where = make_url(url).render_as_string(hide_password=True)
+        raise MentorflowError(f"The database at {where} failed: {_first_line(exc)}") from None
+
+
+def _programs() -> dict[str, Program]:
+    return load_paths([Settings.from_env().definitions])
+
+
+def _program(programs: dict[str, Program], program_id: str) -> Program:
+    if program_id not in programs:
+        raise MentorflowError(
+            f"There is no program '{program_id}'{suggest(program_id, programs)} "
+            f"{known_list(programs)}."
+        )
+    return programs[program_id]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,6 +124,126 @@ def serve(host: str, port: int) -> None:
 
     app = create_app()
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.group()
+def db() -> None:
+    """The database: its schema."""
+
+
+@db.command()
+@_friendly
+def upgrade() -> None:
+    """Apply pending migrations (every command that uses the database does this first)."""
+    database = _database()
+    try:
+        where = make_url(database.url).render_as_string(hide_password=True)
+        click.echo(f"The database at {where} is up to date.")
+    finally:
+        database.dispose()
+
+
+@main.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name as people read it.")
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator"]))
+@click.option("--program", "program_id", help="The program a coordinator coordinates.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+@_friendly
+def user_add(
+    email: str, name: str, role: str, program_id: str | None, password_stdin: bool
+) -> None:
+    """Create a staff account, or give an existing person the role."""
+    if not looks_like_email(email):
+        raise MentorflowError(f"'{email}' is not an e-mail address such as name@example.gov.")
+    if role == "coordinator" and not program_id:
+        raise MentorflowError("A coordinator needs --program naming the program they coordinate.")
+    if role == "admin" and program_id:
+        raise MentorflowError("An admin has every program; leave out --program.")
+    program = _program(_programs(), program_id) if program_id else None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True, err=True, type=str
+        )
+    if len(password) < MIN_PASSWORD:
+        raise MentorflowError(f"The password needs at least {MIN_PASSWORD} characters.")
+    database = _database()
+    try:
+        with database.session() as session, session.begin():
+            person = get_or_create_person(session, email, name)
+            person.password_hash = hash_password(password)
+            if program is None:
+                person.is_admin = True
+                what = "an admin"
+            else:
+                held = session.scalars(
+                    select(StaffRole).where(
+                        StaffRole.person_id == person.id,
+                        StaffRole.program_id == program.id,
+                        StaffRole.role == "coordinator",
+                    )
+                ).first()
+                if held is None:
+                    session.add(StaffRole(person_id=person.id, program_id=program.id))
+                what = f"a coordinator of {program.title}"
+            click.echo(f"{person.email} is now {what}.")
+    finally:
+        database.dispose()
+
+
+@main.command("import")
+@click.argument("program_id", metavar="PROGRAM")
+@click.argument("role")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--state", help="Place the new enrollments in this state (recorded as an event).")
+@_friendly
+def import_(program_id: str, role: str, csv_file: str, state: str | None) -> None:
+    """Load applications from a spreadsheet export; nothing is imported while any row is bad."""
+    programs = _programs()
+    program = _program(programs, program_id)
+    with Path(csv_file).open(encoding="utf-8-sig", newline="") as f:
+        try:
+            text = f.read()
+        except UnicodeDecodeError:
+            raise MentorflowError(
+                f"{csv_file} is not UTF-8 text; save it as CSV UTF-8 and try again."
+            ) from None
+    try:  # for the progress bar; the importer reports what cannot be read
+        rows = max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
+    except csv.Error:
+        rows = 0
+    database = _database()
+    try:
+        workflow = Workflow(programs, database)
+        with click.progressbar(
+            length=rows, label="Checking rows", file=sys.stderr, show_pos=True
+        ) as bar:
+            done = 0
+
+            def progress(n: int) -> None:
+                nonlocal done
+                bar.update(n - done)
+                done = n
+
+            result = import_applications(
+                workflow, program.id, role, text, state=state, actor=SYSTEM_ACTOR, progress=progress
+            )
+    except ImportFailed as exc:
+        for line, message in exc.rows:
+            click.echo(f"{csv_file}:{line}: {message}", err=True)
+        raise
+    finally:
+        database.dispose()
+    label = program.roles[role].label.lower()
+    noun = "application" if result.imported == 1 else "applications"
+    click.echo(f"Imported {result.imported} {label} {noun} into {program.title}.")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,644 @@
+"""Test helpers: valid sample answers for any compiled form, and a walker that drives an
+enrollment through its lifecycle the way a coordinator would.
+
+Nothing here knows a particular program: answers are made from the field definitions,
+adjusted until the conditions they must meet hold, and the walker plans over the
+lifecycle, meeting each transition's guards (`requires`) before taking it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+from collections import ChainMap, deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.access import Actor
+from engine.answers import clean_answers
+from engine.conditions import Condition, evaluate
+from engine.dates import parse_date_literal
+from engine.errors import MentorflowError
+from engine.fields import (
+    AnyField,
+    BooleanField,
+    ChoiceField,
+    ConsentField,
+    DateField,
+    EmailField,
+    FileField,
+    GroupField,
+    MultichoiceField,
+    NumberField,
+    PhoneField,
+    TextareaField,
+    TextField,
+    choice_value,
+)
+from engine.program import Form, Lifecycle, Program, Transition
+from engine.records import EnrollmentRecord
+from engine.store import Enrollment
+from engine.workflow import Workflow
+
+# Strings tried, in order, against a text field's `pattern` (extend as definitions need).
+PATTERN_CANDIDATES = (
+    "123456",
+    "A1234",
+    "ABC-123",
+    "1234",
+    "12345",
+    "1234567",
+    "12345678",
+    "AB123456",
+    "12-3456",
+    "ABC",
+    "abc",
+)
+PHONE = "603-555-0100"
+TODAY = dt.date(2026, 3, 2)  # the conftest clock's first day
+MAX_STEPS = 60
+MAX_CHOICES = 256  # combinations of `any` alternatives tried
+
+_UNSET = object()  # a field left unanswered
+_serial = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    """A fresh e-mail address: tests that share one database never meet each other."""
+    return f"{prefix}.{next(_serial)}@example.gov"
+
+
+# ---------------------------------------------------------------- sample answers
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    """One comparison a field's answer must meet (or, when `negated`, must not)."""
+
+    field: str
+    condition: Condition
+    negated: bool
+
+    def holds(self, value: Any, today: dt.date) -> bool:
+        found = None if value is _UNSET else value
+        return evaluate(self.condition, lambda _name: found, today) != self.negated
+
+
+def _field_id(form: Form, name: str) -> str | None:
+    """The field of `form` that a condition's `field` names (bare, or `form.field`)."""
+    form_id, dot, field_id = name.partition(".")
+    if not dot:
+        form_id, field_id = form.id, name
+    return field_id if form_id == form.id and field_id in form.fields else None
+
+
+def _reads_only(condition: Condition, form: Form) -> bool:
+    return all(_field_id(form, name) is not None for name in condition.fields())
+
+
+def _reader(form: Form, answers: Mapping[str, Any]) -> Callable[[str], Any]:
+    return lambda name: answers.get(_field_id(form, name) or "\0")
+
+
+def _leaves(
+    condition: Condition,
+    form: Form,
+    answers: Mapping[str, Any],
+    today: dt.date,
+    negated: bool,
+    pick: Mapping[int, int],
+) -> list[_Leaf]:
+    """The comparisons that make `condition` hold (or fail, when `negated`), over the fields
+    of `form` only. Where one of several alternatives will do (`any`, or a negated `all`),
+    `pick` says which (by position among `_options`); the default is the first option."""
+    if condition.not_ is not None:
+        return _leaves(condition.not_, form, answers, today, not negated, pick)
+    parts = condition.all if condition.all is not None else condition.any
+    if parts is not None:
+        if (condition.all is not None) != negated:  # every part must hold (De Morgan)
+            return [leaf for p in parts for leaf in _leaves(p, form, answers, today, negated, pick)]
+        options = _options(condition, form, answers, today, negated)
+        if not options:
+            return []
+        chosen = options[pick.get(id(condition), 0) % len(options)]
+        return _leaves(chosen, form, answers, today, negated, pick)
+    assert condition.field is not None
+    field_id = _field_id(form, condition.field)
+    return [] if field_id is None else [_Leaf(field_id, condition, negated)]
+
+
+def _options(
+    condition: Condition, form: Form, answers: Mapping[str, Any], today: dt.date, negated: bool
+) -> list[Condition]:
+    """The alternatives of an `any` (or negated `all`) that read only this form, those that
+    already hold first."""
+    parts = condition.any if condition.any is not None else condition.all or []
+    mine = [p for p in parts if _reads_only(p, form)]
+    held = [p for p in mine if evaluate(p, _reader(form, answers), today) != negated]
+    return held + [p for p in mine if p not in held]
+
+
+def _choice_points(
+    condition: Condition, form: Form, answers: Mapping[str, Any], today: dt.date, negated: bool
+) -> list[tuple[int, int]]:
+    """Every place where `_leaves` picks among alternatives: (node id, how many)."""
+    if condition.not_ is not None:
+        return _choice_points(condition.not_, form, answers, today, not negated)
+    parts = condition.all if condition.all is not None else condition.any
+    if parts is None:
+        return []
+    found = [p for part in parts for p in _choice_points(part, form, answers, today, negated)]
+    if (condition.all is not None) == negated:
+        found.append((id(condition), len(_options(condition, form, answers, today, negated))))
+    return found
+
+
+def sample_answers(
+    program: Program,
+    form: Form | str,
+    satisfy: Iterable[Condition | None] = (),
+    today: dt.date = TODAY,
+    *,
+    email: str | None = None,
+    supervisor: str | None = None,
+) -> dict[str, Any]:
+    """Valid answers for `form`, as the engine stores them, meeting every condition in
+    `satisfy` as far as it reads this form (`field` or `form.field`).
+
+    `email` is the applicant's own address (the form's first e-mail field without a link);
+    `supervisor` the address for a `link: supervisor` field (it must differ from `email`).
+    """
+    form = program.forms[form] if isinstance(form, str) else form
+    conditions = [c for c in satisfy if c is not None]
+    if email and supervisor and email.lower() == supervisor.lower():
+        raise ValueError("an applicant cannot name their own e-mail as their supervisor's")
+    plain = _fill(form, {}, today, email, supervisor)
+    points = [p for c in conditions for p in _choice_points(c, form, plain, today, False)]
+    ids, counts = [node for node, _ in points], [max(n, 1) for _, n in points]
+    tries = itertools.islice(itertools.product(*(range(n) for n in counts)), MAX_CHOICES)
+    cleaned: dict[str, Any] = {}
+    for picks in tries:  # alternatives of `any` that hold already first, then the others
+        pick = dict(zip(ids, picks, strict=True))
+        wanted: dict[str, list[_Leaf]] = {}
+        for condition in conditions:
+            for leaf in _leaves(condition, form, plain, today, False, pick):
+                wanted.setdefault(leaf.field, []).append(leaf)
+        answers = _fill(form, wanted, today, email, supervisor)
+        cleaned = clean_answers(form, answers, today=today)  # raises InvalidAnswers if we erred
+        unmet = [
+            c.model_dump(by_alias=True, exclude_none=True)
+            for c in conditions
+            if _reads_only(c, form) and not evaluate(c, _reader(form, cleaned), today)
+        ]
+        if not unmet:
+            return cleaned
+    raise AssertionError(f"sample answers for {form.id} cannot satisfy {unmet}")
+
+
+def _fill(
+    form: Form,
+    wanted: Mapping[str, list[_Leaf]],
+    today: dt.date,
+    email: str | None,
+    supervisor: str | None,
+) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    own_email = next(
+        (f.id for f in form.fields.values() if isinstance(f, EmailField) and f.link is None), None
+    )
+    for f in form.fields.values():
+        if f.show_if is not None and not evaluate(f.show_if, _reader(form, answers), today):
+            continue
+        if isinstance(f, EmailField) and f.link == "supervisor":
+            value: Any = supervisor or f"supervisor.{form.id}@example.gov"
+        elif isinstance(f, EmailField) and f.id == own_email and email:
+            value = email
+        elif isinstance(f, GroupField):
+            value = _group(f, answers, today)
+        else:
+            value = _value(f, today, form.id)
+        leaves = wanted.get(f.id, [])
+        if leaves and not all(leaf.holds(value, today) for leaf in leaves):
+            value = next(
+                (
+                    c
+                    for c in _candidates(f, value, leaves, today, form.id)
+                    if _fits(f, c, today) and all(leaf.holds(c, today) for leaf in leaves)
+                ),
+                value,  # nothing fits: sample_answers reports the condition it cannot meet
+            )
+        if value is not _UNSET:
+            answers[f.id] = value
+    return answers
+
+
+def _group(g: GroupField, outer: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
+    count = (g.repeat.min if g.repeat else 0) or 1
+    entries = []
+    for _ in range(count):
+        entry: dict[str, Any] = {}
+        read = ChainMap(entry, outer).get
+        for sub in g.fields:
+            if sub.show_if is not None and not evaluate(sub.show_if, read, today):
+                continue
+            value = _value(sub, today, g.id)
+            if value is not _UNSET:
+                entry[sub.id] = value
+        entries.append(entry)
+    return entries
+
+
+def _choices(f: ChoiceField | MultichoiceField) -> list[str]:
+    return [choice_value(item) for item in f.choices] if isinstance(f.choices, list) else []
+
+
+def _bounds(f: DateField, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    low = parse_date_literal(f.min).resolve(today) if f.min else None
+    high = parse_date_literal(f.max).resolve(today) if f.max else None
+    return low, high
+
+
+def _whole(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else number
+
+
+def _text(f: TextField | TextareaField, form_id: str) -> str:
+    if isinstance(f, TextField) and f.pattern:
+        found = next(
+            (c for c in PATTERN_CANDIDATES if re.fullmatch(f.pattern, c)),
+            f.default
+            if isinstance(f.default, str) and re.fullmatch(f.pattern, f.default)
+            else None,
+        )
+        if found is None:
+            raise AssertionError(
+                f"{form_id}.{f.id}: no candidate matches {f.pattern!r}; extend PATTERN_CANDIDATES"
+            )
+        return found
+    text = f"Sample {f.id.replace('_', ' ')}."
+    while f.min_length and len(text) < f.min_length:
+        text += " More detail for the coordinator."
+    return text[: f.max_length].strip()
+
+
+def _value(f: AnyField, today: dt.date, form_id: str) -> Any:
+    """A valid answer to one field before any condition is applied."""
+    if isinstance(f, BooleanField):
+        return False
+    if isinstance(f, ConsentField):
+        return True
+    if isinstance(f, FileField):
+        if not f.required:
+            return _UNSET
+        extension = f.accept[0] if f.accept else "pdf"
+        return {"name": f"sample.{extension}", "size": 1024, "type": "application/octet-stream"}
+    if isinstance(f, TextField | TextareaField):
+        return _text(f, form_id)
+    if isinstance(f, EmailField):
+        return f"{form_id}.{f.id}@example.gov".replace("_", "-")
+    if isinstance(f, PhoneField):
+        return PHONE
+    if isinstance(f, NumberField):
+        if isinstance(f.default, int | float) and _fits(f, f.default, today):
+            return _whole(f.default)
+        low = f.min if f.min is not None else (0 if f.max is None or f.max >= 0 else f.max)
+        return math.ceil(low) if f.integer else _whole(low)
+    if isinstance(f, DateField):
+        low, high = _bounds(f, today)
+        day = today
+        if low is not None and day < low:
+            day = low
+        if high is not None and day > high:
+            day = high
+        return day.isoformat()
+    if isinstance(f, ChoiceField):
+        return _choices(f)[0]
+    if isinstance(f, MultichoiceField):
+        count = max(f.min_selected or 0, 1)
+        if f.max_selected is not None:
+            count = min(count, f.max_selected)
+        return _choices(f)[:count]
+    raise AssertionError(f"{form_id}.{f.id}: no sample for a {f.type} field")
+
+
+def _fits(f: AnyField, value: Any, today: dt.date) -> bool:
+    """Whether a candidate answer is one the validator takes (value shapes we produce)."""
+    if value is _UNSET:
+        return not f.required
+    if isinstance(f, NumberField):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if f.integer and not float(value).is_integer():
+            return False
+        return (f.min is None or value >= f.min) and (f.max is None or value <= f.max)
+    if isinstance(f, DateField):
+        low, high = _bounds(f, today)
+        day = dt.date.fromisoformat(value)
+        return (low is None or day >= low) and (high is None or day <= high)
+    if isinstance(f, ChoiceField):
+        return value in _choices(f)
+    if isinstance(f, MultichoiceField):
+        low = max(f.min_selected or 0, 1 if f.required else 0)
+        high = f.max_selected if f.max_selected is not None else len(_choices(f))
+        return set(value) <= set(_choices(f)) and low <= len(value) <= high
+    if isinstance(f, BooleanField):
+        return isinstance(value, bool)
+    if isinstance(f, ConsentField):
+        return value is True
+    if isinstance(f, TextField | TextareaField):
+        if not isinstance(value, str) or len(value) > f.max_length:
+            return False
+        if f.min_length and len(value) < f.min_length:
+            return False
+        return not (isinstance(f, TextField) and f.pattern and not re.fullmatch(f.pattern, value))
+    return True
+
+
+def _candidates(
+    f: AnyField, value: Any, leaves: list[_Leaf], today: dt.date, form_id: str
+) -> list[Any]:
+    """Answers to try, in order, until one meets every leaf on the field and fits it."""
+    operands: list[Any] = []
+    for leaf in leaves:
+        operand = leaf.condition.operand
+        operands.extend(operand if isinstance(operand, list) else [operand])
+    found: list[Any] = [_UNSET]
+    if isinstance(f, BooleanField):
+        found += [True, False]
+    elif isinstance(f, ChoiceField):
+        found += [str(o) for o in operands] + _choices(f)
+    elif isinstance(f, MultichoiceField):
+        values, current = _choices(f), list(value) if isinstance(value, list) else []
+        for o in map(str, operands):
+            with_it = [v for v in values if v in current or v == o]
+            without = [v for v in current if v != o]
+            spare = [v for v in values if v not in without and v != o]
+            found += [with_it, [o, *current][: len(current) or 1], without, without + spare[:1]]
+        found += [[v] for v in values]
+        found = [[v for v in values if v in c] if isinstance(c, list) else c for c in found]
+    elif isinstance(f, NumberField):
+        for o in operands:
+            if isinstance(o, int | float) and not isinstance(o, bool):
+                found += [_whole(o + d) for d in (0, -1, 1, -0.5, 0.5)]
+        found += [x for x in (f.min, f.max) if x is not None]
+    elif isinstance(f, DateField):
+        for o in operands:
+            if isinstance(o, str):
+                day = parse_date_literal(o).resolve(today)
+                found += [(day + dt.timedelta(days=d)).isoformat() for d in (0, -1, 1)]
+        found += [d.isoformat() for d in _bounds(f, today) if d is not None]
+    elif isinstance(f, TextField | TextareaField):
+        base = value if isinstance(value, str) else _text(f, form_id)
+        found += [str(o) for o in operands] + [f"{o} {base}" for o in operands]
+        found += [f"{base} (other)", base]
+    elif value is _UNSET:
+        found.append(_value(f, today, form_id))
+    # Keep the answer as it is when it already holds; try leaving it blank only last.
+    return [value, *found[1:], _UNSET]
+
+
+# ---------------------------------------------------------------- the walk
+
+
+@dataclass
+class Cast:
+    """The staff of one program in the tests, and an account for applicants' supervisor."""
+
+    program: Program
+    coordinator: Actor
+    admin: Actor
+    supervisor: Actor
+
+
+def make_cast(people: Any, program: Program) -> Cast:
+    return Cast(
+        program=program,
+        coordinator=people.person(
+            unique(f"coordinator.{program.id}"), "Cora Coordinator", coordinates=program.id
+        ),
+        admin=people.person(unique("admin"), "Ada Admin", admin=True),
+        supervisor=people.person(unique(f"supervisor.{program.id}"), "Sam Supervisor"),
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition the walker took (auto transitions are the engine's, not steps)."""
+
+    transition: str
+    actor_role: str
+    answers: dict[str, Any] | None
+
+
+@dataclass
+class Walk:
+    program: Program
+    role: str
+    enrollment_id: str
+    person: Actor
+    cast: Cast
+    steps: list[Step] = field(default_factory=list)
+    mentors: list[Walk] = field(default_factory=list)
+    detours: list[str] = field(default_factory=list)  # steps that failed, planned around
+    state: str = ""
+
+
+def plan(
+    lifecycle: Lifecycle,
+    state: str,
+    targets: Iterable[str],
+    banned: Iterable[tuple[str, str]] = (),
+) -> list[Transition] | None:
+    """A shortest path of transitions from `state` into one of `targets` (breadth first,
+    transitions in definition order), avoiding the (state, transition) pairs in `banned`;
+    None when there is none. An empty list when `state` is a target already."""
+    goal, skip = set(targets), set(banned)
+    paths: dict[str, list[Transition]] = {state: []}
+    queue = deque([state])
+    while queue:
+        here = queue.popleft()
+        if here in goal:
+            return paths[here]
+        for t in lifecycle.leaving(here):
+            if (here, t.id) not in skip and t.dest not in paths:
+                paths[t.dest] = [*paths[here], t]
+                queue.append(t.dest)
+    return None
+
+
+def conditions_on(path: Iterable[Transition]) -> list[Condition]:
+    return [t.requires.when for t in path if t.requires and t.requires.when]
+
+
+def state_of(workflow: Workflow, enrollment_id: str) -> str:
+    with workflow.db.session() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        assert enrollment is not None
+        return enrollment.state
+
+
+class _Walker:
+    def __init__(self, workflow: Workflow, walk: Walk, people: Any, clock: Any):
+        self.workflow, self.walk, self.people, self.clock = workflow, walk, people, clock
+        self.program = walk.program
+
+    @property
+    def today(self) -> dt.date:
+        return self.workflow.clock().date()
+
+    def state(self) -> str:
+        return state_of(self.workflow, self.walk.enrollment_id)
+
+    def inspect(self, check: Callable[[EnrollmentRecord], Any]) -> Any:
+        with self.workflow.db.session() as session:
+            return check(self.workflow.record(session, self.walk.enrollment_id))
+
+    def apply_answers(self, path: list[Transition]) -> dict[str, Any]:
+        role = self.program.roles[self.walk.role]
+        satisfy = [role.eligibility.when if role.eligibility else None, *conditions_on(path)]
+        return sample_answers(
+            self.program,
+            self.program.apply_form(self.walk.role),
+            satisfy,
+            self.today,
+            email=self.walk.person.email,
+            supervisor=self.walk.cast.supervisor.email,
+        )
+
+    def submit(self, form_id: str, path: list[Transition]) -> None:
+        form = self.program.forms[form_id]
+        if form.apply_for is not None:
+            answers = self.apply_answers(path)
+        else:
+            answers = sample_answers(self.program, form, conditions_on(path), self.today)
+        coordinator = self.walk.cast.coordinator  # a coordinator may fill any form
+        self.workflow.submit(self.walk.enrollment_id, form_id, coordinator, answers)
+
+    def meet_guards(self, t: Transition, path: list[Transition]) -> None:
+        """Make `t`'s `requires` hold: answers it reads, forms and signatures, days."""
+        requires, before = t.requires, self.state()
+        if requires is None:
+            return
+        eid = self.walk.enrollment_id
+        if requires.when is not None:
+            holds = self.inspect(lambda r: evaluate(requires.when, r.answer, r.now.date()))
+            if not holds:
+                read = dict.fromkeys(name.partition(".")[0] for name in requires.when.fields())
+                for form_id in read:
+                    form = self.program.forms.get(form_id)
+                    if form and form.owner == self.walk.role and before in form.open_in:
+                        self.submit(form_id, path)
+        for form_id in requires.forms:
+            if self.state() != before:
+                return  # an auto transition moved on meanwhile
+            if self.inspect(lambda r, f=form_id: r.current(f)) is None:
+                self.submit(form_id, path)
+            for role in self.inspect(lambda r, f=form_id: r.missing_signatures(f)):
+                if self.state() != before:
+                    return
+                self.workflow.sign(eid, form_id, self.walk.cast.coordinator, on_behalf_of=role)
+        days = requires.min_days_in_state
+        if days is not None and self.state() == before:
+            so_far = self.inspect(lambda r: r.days_in_state())
+            if so_far < days:
+                self.clock.advance(days - so_far)
+
+    def actor_for(self, t: Transition) -> Actor:
+        cast = self.walk.cast
+        if "coordinator" in t.by:
+            return cast.coordinator
+        if "supervisor" in t.by:  # e.g. a supervisor-only decline: the supervisor takes it
+            return cast.supervisor
+        return cast.admin  # an admin may take every transition
+
+    def match(self, t: Transition) -> None:
+        program = self.program
+        assert program.matching is not None, f"{t.id} needs a partner but there is no matching"
+        mentor_lifecycle = program.lifecycle_of("mentor")
+        mentor_states = program.matching.mentor_states or [
+            s
+            for s in mentor_lifecycle.states
+            if s not in mentor_lifecycle.finals and s != mentor_lifecycle.initial
+        ]
+        mentor = walk_to(
+            self.workflow,
+            program,
+            "mentor",
+            mentor_states,
+            people=self.people,
+            clock=self.clock,
+            cast=self.walk.cast,
+        )
+        self.walk.mentors.append(mentor)
+        coordinator = self.walk.cast.coordinator
+        self.workflow.match(self.walk.enrollment_id, mentor.enrollment_id, coordinator)
+        self.walk.steps.append(Step(program.matching.on_match, "coordinator", None))
+
+    def step(self, t: Transition, path: list[Transition]) -> None:
+        before = self.state()
+        self.meet_guards(t, path)
+        if self.state() != before:
+            return  # the engine took an auto transition on its own
+        matching = self.program.matching
+        paired = self.inspect(lambda r: r.enrollment.pairing_id is not None)
+        if matching is not None and t.id == matching.on_match and not paired:
+            self.match(t)
+            return
+        actor = self.actor_for(t)
+        answers = sample_answers(self.program, t.ask, (), self.today) if t.ask else None
+        self.workflow.take(self.walk.enrollment_id, t.id, actor, answers)
+        cast = self.walk.cast
+        role = {cast.coordinator: "coordinator", cast.supervisor: "supervisor"}.get(actor, "admin")
+        self.walk.steps.append(Step(t.id, role, answers))
+
+
+def walk_to(
+    workflow: Workflow,
+    program: Program,
+    role: str,
+    target: str | Iterable[str],
+    *,
+    people: Any,
+    clock: Any,
+    cast: Cast | None = None,
+    name: str = "",
+) -> Walk:
+    """Apply as a new person in `role` and take transitions until the enrollment is in
+    `target` (a state, or any of several). Each transition's guards are met first; a step
+    that fails anyway is noted in `detours` and the next shortest path is tried."""
+    targets = {target} if isinstance(target, str) else set(target)
+    lifecycle = program.lifecycle_of(role)
+    cast = cast or make_cast(people, program)
+    person = people.person(unique(f"{role}.{program.id}"), name or f"{role.title()} Applicant")
+    walk = Walk(program, role, "", person, cast)
+    walker = _Walker(workflow, walk, people, clock)
+    first = plan(lifecycle, lifecycle.initial, targets)
+    assert first is not None, f"{program.id}: no way from {lifecycle.initial} to {targets}"
+    enrollment = workflow.apply(program.id, role, person, walker.apply_answers(first))
+    walk.enrollment_id = enrollment.id
+    banned: set[tuple[str, str]] = set()
+    for _ in range(MAX_STEPS):
+        state = walker.state()
+        walk.state = state
+        if state in targets:
+            return walk
+        path = plan(lifecycle, state, targets, banned)
+        if path is None:
+            raise AssertionError(
+                f"{program.id} {role}: no way from {state} to {sorted(targets)}; "
+                f"failed steps: {walk.detours}"
+            )
+        t = path[0]
+        try:
+            walker.step(t, path)
+        except MentorflowError as exc:
+            banned.add((state, t.id))
+            walk.detours.append(f"{state} -{t.id}-> {t.dest}: {type(exc).__name__}: {exc}")
+            continue
+        if walker.state() == state:
+            banned.add((state, t.id))
+            walk.detours.append(f"{state} -{t.id}-> {t.dest}: the enrollment did not move")
+    raise AssertionError(f"{program.id} {role}: gave up after {MAX_STEPS} steps: {walk.detours}")
