@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from engine.answers import describe_value
+from engine.database import Database
 from engine.errors import Problem
 from engine.program import Form, Program
 from engine.store import Enrollment
@@ -42,8 +45,13 @@ def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
     return shown
 
 
-def stranded_enrollments(session: Session, programs: Mapping[str, Program]) -> list[Problem]:
-    """Problems for enrollments in states, roles or programs the definitions no longer have."""
+def stranded_enrollments(
+    session: Session, programs: Mapping[str, Program], *, complete: bool = True
+) -> list[Problem]:
+    """Problems for enrollments in states, roles or programs the definitions no longer have.
+
+    `complete`: `programs` is every definition of the installation, so records of any
+    other program are stranded; otherwise only the given programs are checked."""
     rows = session.execute(
         select(Enrollment.program_id, Enrollment.role, Enrollment.state, func.count())
         .group_by(Enrollment.program_id, Enrollment.role, Enrollment.state)
@@ -53,6 +61,8 @@ def stranded_enrollments(session: Session, programs: Mapping[str, Program]) -> l
     for program_id, role, state, count in rows:
         program = programs.get(program_id)
         people = f"{count} enrollment{'s' if count != 1 else ''}"
+        if program is None and not complete:
+            continue
         if program is None:
             problems.append(
                 Problem(
@@ -77,3 +87,21 @@ def stranded_enrollments(session: Session, programs: Mapping[str, Program]) -> l
                 )
             )
     return problems
+
+
+def check_database(
+    url: str, programs: Mapping[str, Program], *, complete: bool = True
+) -> list[Problem]:
+    """Records stranded by these definitions in the database at `url`, if it exists.
+    Read-only: a database that is missing or has no schema yet has nothing stranded."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        return []
+    database = Database(url, migrate=False)
+    try:
+        if "enrollments" not in inspect(database.engine).get_table_names():
+            return []
+        with database.session() as session:
+            return stranded_enrollments(session, programs, complete=complete)
+    finally:
+        database.dispose()

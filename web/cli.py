@@ -27,6 +27,7 @@ from engine.importer import import_applications
 from engine.loader import load_paths
 from engine.people import MIN_PASSWORD, get_or_create_person, hash_password, looks_like_email
 from engine.program import Program
+from engine.revisions import check_database
 from engine.schema import schema_text
 from engine.settings import Settings
 from engine.store import StaffRole
@@ -96,16 +97,26 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--database/--no-database",
+    default=True,
+    help="Also report records these definitions would strand in the configured database.",
+)
 @_friendly
-def validate(paths: tuple[str, ...]) -> None:
+def validate(paths: tuple[str, ...], database: bool) -> None:
     """Check definition files or folders (default: the definitions folder)."""
-    targets = list(paths) or [str(Settings.from_env().definitions)]
+    settings = Settings.from_env()
+    targets = list(paths) or [str(settings.definitions)]
     programs = load_paths(targets)
-    for program in programs.values():
-        click.echo(f"{program.source}: ok ({program.id}, revision {program.revision})")
     if not programs:
         click.echo("mentorflow: no definition files found", err=True)
         sys.exit(1)
+    if database:
+        stranded = check_database(settings.database_url, programs, complete=not paths)
+        if stranded:
+            raise DefinitionError(stranded)
+    for program in programs.values():
+        click.echo(f"{program.source}: ok ({program.id}, revision {program.revision})")
 
 
 @main.command()
