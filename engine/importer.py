@@ -26,6 +26,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
+from engine.applications import already_enrolled, application_rows, state_notice
 from engine.errors import (
     Forbidden,
     ImportFailed,
@@ -42,12 +43,7 @@ from engine.people import normalise_email
 from engine.program import Form, Program
 from engine.records import EnrollmentRecord
 from engine.store import Base, Enrollment, Event, OutboxMessage, Person, Submission, new_id
-from engine.workflow import (
-    Workflow,
-    already_enrolled,
-    application_rows,
-    state_notice,
-)
+from engine.workflow import Workflow
 
 CHUNK = 500  # e-mails per IN query: well under every database's limit on parameters
 PROGRESS_EVERY = 100  # rows between progress reports
