@@ -228,3 +228,14 @@ class OutboxMessage(Base):
     reason: Mapped[str] = mapped_column(String(100))  # what caused it, to send nothing twice
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class LoginAttempt(Base):
+    """Sign-in attempts, kept in the database so a throttle holds across app servers."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)

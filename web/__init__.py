@@ -1,7 +1,9 @@
 """Mentorflow's web app: a thin layer that turns requests into engine calls.
 
-`create_app()` loads and checks every definition once, at start-up; a definition
-with errors stops the app from starting, with every problem listed.
+`create_app()` loads and checks every definition once, at start-up (a definition
+with errors stops the app from starting, with every problem listed), opens the
+database (applying pending migrations) and wires the blueprints. The app keeps no
+state of its own between requests, so several can run behind one PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from typing import Any
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+from engine.database import Database
 from engine.loader import load_paths
 from engine.settings import Settings
+from engine.workflow import Workflow
 
 csrf = CSRFProtect()
 
@@ -24,15 +28,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=settings.secret_key(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         MENTORFLOW_DEFINITIONS=str(settings.definitions),
+        MENTORFLOW_DATABASE_URL=settings.database_url,
+        MENTORFLOW_UPLOADS=str(settings.uploads),
     )
     app.config.update(config or {})
     programs = load_paths([app.config["MENTORFLOW_DEFINITIONS"]])
+    database = Database(app.config["MENTORFLOW_DATABASE_URL"])
     app.extensions["mentorflow.programs"] = programs
+    app.extensions["mentorflow.workflow"] = Workflow(
+        programs,
+        database,
+        **({"clock": app.config["MENTORFLOW_CLOCK"]} if "MENTORFLOW_CLOCK" in app.config else {}),
+    )
     csrf.init_app(app)
 
-    from web import public
+    from engine.revisions import shown_answers
+    from web import accounts, admin, boundary, coordinator, participant, public
+    from web.diagram import lifecycle_svg
 
-    app.register_blueprint(public.bp)
+    app.jinja_env.globals.update(shown_answers=shown_answers, lifecycle_svg=lifecycle_svg)
+    accounts.init_app(app)
+    boundary.init_app(app)
+    for module in (public, accounts, participant, coordinator, admin):
+        app.register_blueprint(module.bp)
     return app

@@ -16,21 +16,27 @@ from typing import Any
 
 import click
 from alembic.util import CommandError
-from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.access import SYSTEM_ACTOR
+from engine.accounts import grant_staff
 from engine.database import Database
-from engine.errors import DefinitionError, ImportFailed, MentorflowError, known_list, suggest
+from engine.errors import (
+    DefinitionError,
+    ImportFailed,
+    InvalidAnswers,
+    MentorflowError,
+    known_list,
+    suggest,
+)
 from engine.importer import import_applications
 from engine.loader import load_paths
-from engine.people import MIN_PASSWORD, get_or_create_person, hash_password, looks_like_email
+from engine.people import looks_like_email
 from engine.program import Program
 from engine.revisions import check_database
 from engine.schema import schema_text
 from engine.settings import Settings
-from engine.store import StaffRole
 from engine.workflow import Workflow
 
 
@@ -183,28 +189,11 @@ def user_add(
         password = click.prompt(
             "Password", hide_input=True, confirmation_prompt=True, err=True, type=str
         )
-    if len(password) < MIN_PASSWORD:
-        raise MentorflowError(f"The password needs at least {MIN_PASSWORD} characters.")
     database = _database()
     try:
-        with database.session() as session, session.begin():
-            person = get_or_create_person(session, email, name)
-            person.password_hash = hash_password(password)
-            if program is None:
-                person.is_admin = True
-                what = "an admin"
-            else:
-                held = session.scalars(
-                    select(StaffRole).where(
-                        StaffRole.person_id == person.id,
-                        StaffRole.program_id == program.id,
-                        StaffRole.role == "coordinator",
-                    )
-                ).first()
-                if held is None:
-                    session.add(StaffRole(person_id=person.id, program_id=program.id))
-                what = f"a coordinator of {program.title}"
-            click.echo(f"{person.email} is now {what}.")
+        click.echo(grant_staff(database, email, name, program, password))
+    except InvalidAnswers as exc:
+        raise MentorflowError(next(iter(exc.errors.values()))) from None
     finally:
         database.dispose()
 

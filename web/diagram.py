@@ -1,0 +1,79 @@
+"""The lifecycle as a picture: a server-drawn SVG, states in columns by distance from the start.
+
+No script and no external library: the picture is plain SVG in the page, and the same
+lifecycle is listed as text beside it for people who do not see it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from markupsafe import Markup, escape
+
+from engine.program import Lifecycle
+
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 150, 44, 70, 26, 16
+
+
+def _columns(lifecycle: Lifecycle) -> dict[str, int]:
+    depth = {lifecycle.initial: 0}
+    queue = deque([lifecycle.initial])
+    while queue:
+        state = queue.popleft()
+        for t in lifecycle.leaving(state):
+            if t.dest not in depth:
+                depth[t.dest] = depth[state] + 1
+                queue.append(t.dest)
+    last = max(depth.values(), default=0) + 1
+    return {s: depth.get(s, last) for s in lifecycle.states}
+
+
+def lifecycle_svg(lifecycle: Lifecycle) -> Markup:
+    columns = _columns(lifecycle)
+    rows: dict[int, int] = {}
+    place: dict[str, tuple[int, int]] = {}
+    for state in lifecycle.states:
+        col = columns[state]
+        row = rows.get(col, 0)
+        rows[col] = row + 1
+        place[state] = (PAD + col * (BOX_W + GAP_X), PAD + row * (BOX_H + GAP_Y))
+    width = PAD * 2 + (max(columns.values()) + 1) * (BOX_W + GAP_X) - GAP_X
+    height = PAD * 2 + max(rows.values()) * (BOX_H + GAP_Y) - GAP_Y
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lifecycle" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="lc-{escape(lifecycle.id)}">',
+        f'<title id="lc-{escape(lifecycle.id)}">Lifecycle {escape(lifecycle.id)}: '
+        f"{len(lifecycle.states)} states, {len(lifecycle.transitions)} transitions</title>",
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',
+    ]
+    for t in lifecycle.transitions.values():
+        for source in t.sources:
+            if source not in place or t.dest not in place:
+                continue
+            (x1, y1), (x2, y2) = place[source], place[t.dest]
+            if source == t.dest:
+                continue
+            start = (x1 + BOX_W, y1 + BOX_H / 2) if x2 > x1 else (x1, y1 + BOX_H / 2)
+            end = (x2, y2 + BOX_H / 2) if x2 > x1 else (x2 + BOX_W, y2 + BOX_H / 2)
+            if x1 == x2:
+                start, end = (x1 + BOX_W / 2, y1 + BOX_H), (x2 + BOX_W / 2, y2)
+                if y2 < y1:
+                    start, end = (x1 + BOX_W / 2, y1), (x2 + BOX_W / 2, y2 + BOX_H)
+            dashed = ' stroke-dasharray="5 3"' if x2 < x1 or t.auto else ""
+            parts.append(
+                f'<line x1="{start[0]:.0f}" y1="{start[1]:.0f}" x2="{end[0]:.0f}" y2="{end[1]:.0f}" '
+                f'class="edge" marker-end="url(#arrow)"{dashed}><title>{escape(t.label)}</title></line>'
+            )
+    for state, (x, y) in place.items():
+        spec = lifecycle.states[state]
+        final = state in lifecycle.finals
+        parts.append(
+            f'<g class="state{" final" if final else ""}{" initial" if state == lifecycle.initial else ""}">'
+            f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" '
+            f'stroke-width="{3 if final else 1.5}"/>'
+            f'<text x="{x + BOX_W / 2:.0f}" y="{y + BOX_H / 2 + 5:.0f}" text-anchor="middle">'
+            f"{escape(spec.label[:22])}</text></g>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,199 @@
+"""Showing a generated form and reading it back: answers kept, files kept, errors placed.
+
+A form comes back after bad input with every answer as typed, each problem next to
+its field and all of them in a summary at the top. A file already uploaded is kept
+across a failed POST (stored, shown by name, and referred to by a hidden input), so
+nobody has to attach it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from engine.access import Actor
+from engine.errors import InvalidAnswers
+from engine.fields import EmailField, FileField, GroupField
+from engine.format import Eligibility
+from engine.program import Form, Program, Transition
+from engine.store import Attachment
+from engine.uploads import describe, store_upload
+from engine.views import EnrollmentView
+from web.boundary import workflow
+from web.formgen import form_class, raw_answers, show_if_json, stored_formdata
+
+KEPT = "__kept"  # suffix of the hidden input naming a file uploaded before
+
+
+def _file_fields(form: Form) -> dict[str, FileField]:
+    """Every file input's name: top-level ids, and `<group>-<n>-<id>` inside entries."""
+    found: dict[str, FileField] = {}
+    for f in form.fields.values():
+        if isinstance(f, FileField):
+            found[f.id] = f
+        elif isinstance(f, GroupField):
+            for key in list(request.files) + list(request.form):
+                base = key.removesuffix(KEPT)
+                sub = base.rsplit("-", 1)[-1]
+                match = next(
+                    (s for s in f.fields if s.id == sub and isinstance(s, FileField)), None
+                )
+                if match is not None and base.startswith(f"{f.id}-"):
+                    found[base] = match
+    return found
+
+
+def answers_from_request(form: Form | None, who: Actor) -> tuple[dict[str, Any], dict[str, str]]:
+    """The posted answers for the engine, with new files stored and earlier ones kept;
+    and problems with the files themselves, keyed by input name."""
+    if form is None:
+        return {}, {}
+    raw = raw_answers(form, request.form)
+    problems: dict[str, str] = {}
+    folder = current_app.config["MENTORFLOW_UPLOADS"]
+    wf = workflow()
+    for name, field in _file_fields(form).items():
+        upload = request.files.get(name)
+        with wf.db.session() as session, session.begin():
+            if upload is not None and upload.filename:
+                try:
+                    raw[name] = store_upload(
+                        session, Path(folder), field, upload.read(), upload.filename, who.person_id
+                    )
+                except InvalidAnswers as exc:
+                    problems[name] = exc.errors[field.id]
+                continue
+            kept = request.form.get(name + KEPT)
+            attachment = session.get(Attachment, kept) if kept else None
+            if attachment is not None and attachment.owner_id == who.person_id:
+                raw[name] = describe(attachment)
+    return raw, problems
+
+
+def entry_edit(form: Form | None) -> MultiDict[str, str] | None:
+    """Posted data with a group entry added or removed (the 'Add'/'Remove' buttons work
+    without any script), or None when the person pressed the form's own button."""
+    if form is None:
+        return None
+    data = MultiDict(request.form)
+    add, remove = data.pop("_add_entry", None), data.pop("_remove_entry", None)
+    if add and isinstance(form.fields.get(add), GroupField):
+        count = 1 + max((int(k.split("-")[1]) for k in data if k.startswith(f"{add}-")), default=-1)
+        group = form.fields[add]
+        assert isinstance(group, GroupField)
+        for sub in group.fields:
+            data.add(f"{add}-{count}-{sub.id}", "")
+        return data
+    if remove and remove.count("-") == 1:
+        group_id, index = remove.split("-")
+        renumbered: MultiDict[str, str] = MultiDict()
+        for key, value in data.items(multi=True):
+            parts = key.split("-")
+            if len(parts) == 3 and parts[0] == group_id and parts[1].isdigit():
+                n = int(parts[1])
+                if n == int(index):
+                    continue
+                key = f"{group_id}-{n - 1 if n > int(index) else n}-{parts[2]}"
+            renumbered.add(key, value)
+        return renumbered
+    return None
+
+
+def error_labels(form: Form | None, errors: dict[str, str]) -> dict[str, str]:
+    """The label to show beside each error in the summary at the top of the page."""
+    labels: dict[str, str] = {}
+    if form is None:
+        return labels
+    for key in errors:
+        group_id, _, rest = key.partition("-")
+        f = form.fields.get(group_id)
+        if isinstance(f, GroupField) and rest:
+            index, _, sub_id = rest.partition("-")
+            sub = next((s for s in f.fields if s.id == sub_id), None)
+            number = int(index) + 1 if index.isdigit() else index
+            labels[key] = f"{f.label}, entry {number}: {sub.label if sub else sub_id}"
+        elif f is not None:
+            labels[key] = f.label
+    return labels
+
+
+def account_defaults(form: Form, who: Actor) -> dict[str, Any]:
+    """An apply form starts with what the account already says: the name, and the
+    applicant's own e-mail in the first e-mail field that names nobody else."""
+    found: dict[str, Any] = {}
+    if "name" in form.fields and who.name:
+        found["name"] = who.name
+    for f in form.fields.values():
+        if isinstance(f, EmailField) and f.link is None:
+            found[f.id] = who.email
+            break
+    return found
+
+
+class FormPage:
+    """One generated form on a page: an apply form, an enrollment's form, an ask form."""
+
+    def __init__(
+        self,
+        program: Program,
+        form: Form | None,
+        *,
+        title: str | None = None,
+        enrollment: EnrollmentView | None = None,
+        version: int | None = None,
+        transition: Transition | None = None,
+        reasons: list[str] | None = None,
+    ):
+        self.program = program
+        self.form = form
+        self.title = title or (transition.label if transition else form.title if form else "")
+        self.enrollment = enrollment
+        self.version = version
+        self.transition = transition
+        self.reasons = reasons or []
+
+    def render(
+        self,
+        *,
+        raw: dict[str, Any] | None = None,
+        stored: dict[str, Any] | None = None,
+        error: InvalidAnswers | None = None,
+        eligibility: Eligibility | None = None,
+        formdata: MultiDict[str, str] | None = None,
+        prefill: dict[str, Any] | None = None,
+    ) -> str:
+        today = workflow().clock().date()
+        wtf = None
+        if self.form is not None:
+            cls = form_class(self.form, today)
+            posted = (
+                formdata if formdata is not None else (request.form if raw is not None else None)
+            )
+            defaults = {f.id: f.default for f in self.form.fields.values() if f.default is not None}
+            defaults.update(prefill or {})
+            wtf = cls(
+                formdata=posted or None,
+                data=stored_formdata(self.form, stored) if stored else defaults,
+            )
+        kept = {k: v for k, v in (raw or {}).items() if isinstance(v, dict) and "id" in v}
+        if stored:
+            kept = {
+                **{k: v for k, v in stored.items() if isinstance(v, dict) and "id" in v},
+                **kept,
+            }
+        return render_template(
+            "participant/form.html",
+            page=self,
+            wtf=wtf,
+            errors=error.errors if error else {},
+            labels=error_labels(self.form, error.errors) if error else {},
+            form_error=error.form_error if error else None,
+            eligibility=eligibility,
+            kept=kept,
+            show_if=show_if_json,
+            today=dt.date.isoformat(today),
+        )
