@@ -159,6 +159,21 @@ class Program:
     def apply_form(self, role: str) -> Form:
         return self.forms[self.roles[role].apply_form]
 
+    def waiting_for_match(self, state: str) -> bool:
+        """Whether a mentee in `state` is in the pool: a state `on_match` leaves."""
+        if self.matching is None:
+            return False
+        on_match = self.lifecycle_of("mentee").transitions[self.matching.on_match]
+        return state in on_match.sources
+
+    def mentor_states(self) -> list[str]:
+        """The mentor states that can take mentees: `matching.mentor_states`, or by
+        default every non-final state of the mentor lifecycle but its initial one."""
+        if self.matching is not None and self.matching.mentor_states:
+            return list(self.matching.mentor_states)
+        lifecycle = self.lifecycle_of("mentor")
+        return [s for s in lifecycle.states if s not in lifecycle.finals and s != lifecycle.initial]
+
 
 def compile_form(form_id: str, form: fmt.Form, definition: fmt.Definition) -> Form:
     shared = definition.choices

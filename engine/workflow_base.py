@@ -297,7 +297,7 @@ class WorkflowBase:
         if (
             enrollment.role == "mentee"
             and enrollment.pairing_id
-            and (enrollment.is_final or self._waiting_for_match(record.program, state))
+            and (enrollment.is_final or record.program.waiting_for_match(state))
         ):
             # The mentor's place is freed; the pairing and its forms stay in the history.
             pairing = record.session.get(Pairing, enrollment.pairing_id)
@@ -305,14 +305,6 @@ class WorkflowBase:
                 pairing.ended_at = record.now
             enrollment.pairing_id = None
             record.forget()
-
-    @staticmethod
-    def _waiting_for_match(program: Program, state: str) -> bool:
-        """Whether a mentee in `state` is back in the pool (a state `on_match` leaves)."""
-        if program.matching is None:
-            return False
-        on_match = program.lifecycle_of("mentee").transitions[program.matching.on_match]
-        return state in on_match.sources
 
     def _event(
         self,

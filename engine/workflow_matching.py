@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.access import (
@@ -23,6 +24,32 @@ from engine.store import (
 from engine.workflow_base import WorkflowBase, acting_role
 
 
+def mentors_with_places(session: Session, program: Program) -> list[tuple[Enrollment, int]]:
+    """Mentors who can take a mentee now, with how many places each has left."""
+    held = dict(
+        session.execute(
+            select(Pairing.mentor_id, func.count())
+            .where(Pairing.program_id == program.id, Pairing.ended_at.is_(None))
+            .group_by(Pairing.mentor_id)
+        ).tuples()
+    )
+    mentors = session.scalars(
+        select(Enrollment)
+        .where(
+            Enrollment.program_id == program.id,
+            Enrollment.role == "mentor",
+            Enrollment.state.in_(program.mentor_states()),
+        )
+        .order_by(Enrollment.created_at)
+    )
+    found = []
+    for mentor in mentors:
+        left = (mentor.capacity or 1) - held.get(mentor.id, 0)
+        if left > 0:
+            found.append((mentor, left))
+    return found
+
+
 class Pairings(WorkflowBase):
     # -- matching ------------------------------------------------------------------
 
@@ -32,10 +59,11 @@ class Pairings(WorkflowBase):
         mentor_id: str,
         actor: Actor,
         expected_version: int | None = None,
+        program_id: str | None = None,
     ) -> Enrollment:
         """Assign a mentor and take the program's `on_match` transition, in one transaction."""
         with self.transaction() as session:
-            record = self.record(session, mentee_id)
+            record = self.record(session, mentee_id, program_id)
             program = record.program
             roles = self.roles(record, actor)
             if not roles & {"coordinator", "admin"}:
@@ -75,12 +103,8 @@ class Pairings(WorkflowBase):
             return record.enrollment
 
     def _check_mentor(self, program: Program, mentor: Enrollment, session: Session) -> None:
-        assert program.matching is not None
         lifecycle = program.lifecycle_of("mentor")
-        states = program.matching.mentor_states or [
-            s for s in lifecycle.states if s not in lifecycle.finals and s != lifecycle.initial
-        ]
-        if mentor.state not in states:
+        if mentor.state not in program.mentor_states():
             raise Conflict(
                 f"{mentor.person.email} cannot take mentees while {lifecycle.label(mentor.state)}."
             )

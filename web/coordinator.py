@@ -96,3 +96,20 @@ def resolve(program_id: str, item_id: str) -> Response:
     with wf.db.session() as session, session.begin():
         resolve_item(session, item_id, program, actor().person_id)
     return redirect(url_for("coordinator.desk", program_id=program.id), code=303)
+
+
+@bp.post("/p/<program_id>/enrollments/<enrollment_id>/match")
+@login_required
+def match(program_id: str, enrollment_id: str) -> Response:
+    """Assign the chosen mentor and take the program's on_match transition."""
+    program = staff_program(program_id)
+    version = request.form.get("version", "")
+    workflow().match(
+        enrollment_id,
+        request.form.get("mentor_id", ""),
+        actor(),
+        expected_version=int(version) if version.isdigit() else None,
+        program_id=program.id,
+    )
+    target = url_for("participant.enrollment", program_id=program.id, enrollment_id=enrollment_id)
+    return redirect(target, code=303)

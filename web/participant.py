@@ -26,6 +26,7 @@ from engine.errors import (
 from engine.program import Form, Program
 from engine.records import EnrollmentRecord
 from engine.views import enrollment_view, enrollments_of
+from engine.workflow_matching import mentors_with_places
 from web.boundary import actor, program_or_404, wants_json, workflow
 from web.filling import FormPage, account_defaults, answers_from_request, entry_edit
 
@@ -92,7 +93,13 @@ def enrollment(program_id: str, enrollment_id: str) -> Any:
         view = enrollment_view(record, actor())
         if wants_json():
             return view.as_json()
-        return render_template("participant/enrollment.html", view=view, program=record.program)
+        mentors = []
+        e = record.enrollment
+        if view.is_staff and e.role == "mentee" and record.program.waiting_for_match(e.state):
+            mentors = mentors_with_places(session, record.program)
+        return render_template(
+            "participant/enrollment.html", view=view, program=record.program, mentors=mentors
+        )
 
 
 def _post(page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str]) -> Any:
