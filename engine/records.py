@@ -50,6 +50,16 @@ class EnrollmentRecord:
             )
         return self._submissions
 
+    def all_submissions(self) -> list[Submission]:
+        """Every submission of the enrollment, earlier pairings' included (for history)."""
+        return list(
+            self.session.scalars(
+                select(Submission)
+                .where(Submission.enrollment_id == self.enrollment.id)
+                .order_by(Submission.created_at, Submission.id)
+            )
+        )
+
     def forget(self) -> None:
         self._submissions = None
 

@@ -29,15 +29,17 @@ class ShownAnswer:
     label: str
     text: str
     current: bool  # False: the field is no longer asked in this revision
+    file_id: str | None = None  # an attached file, for a download link
 
 
 def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
     """Every stored answer in form order, then those whose field no longer exists."""
-    shown = [
-        ShownAnswer(f.label, describe_value(f, answers[f.id]), True)
-        for f in form.fields.values()
-        if f.id in answers
-    ]
+    shown = []
+    for f in form.fields.values():
+        if f.id in answers:
+            value = answers[f.id]
+            file_id = value.get("id") if isinstance(value, dict) else None
+            shown.append(ShownAnswer(f.label, describe_value(f, value), True, file_id))
     for key, value in answers.items():
         if key not in form.fields:
             text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -226,3 +226,33 @@ def enrollments_of(session: Session, actor: Actor) -> list[Enrollment]:
             .order_by(Enrollment.created_at.desc())
         )
     )
+
+
+def _descriptors(value: Any) -> list[dict[str, Any]]:
+    """File descriptors anywhere in a stored answer (group entries included)."""
+    if isinstance(value, dict):
+        return [value] if "id" in value and "name" in value else []
+    if isinstance(value, list):
+        return [
+            d
+            for item in value
+            for v in (item.values() if isinstance(item, dict) else [item])
+            for d in _descriptors(v)
+        ]
+    return []
+
+
+def readable_attachment(record: EnrollmentRecord, actor: Actor, attachment_id: str) -> bool:
+    """Whether `attachment_id` is a file in an answer this person may read here."""
+    roles = relations(record.session, actor, record.enrollment)
+    for form_id in {s.form_id for s in record.all_submissions()}:
+        form = record.program.forms.get(form_id)
+        if form is None:
+            continue
+        for submission in record.all_submissions():
+            if submission.form_id != form_id or not may_read(form, submission, actor, roles):
+                continue
+            for value in submission.answers.values():
+                if any(d.get("id") == attachment_id for d in _descriptors(value)):
+                    return True
+    return False

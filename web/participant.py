@@ -8,9 +8,11 @@ bad input (400), and the engine's refusals as 403, 404 or 409 pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -25,7 +27,8 @@ from engine.errors import (
 )
 from engine.program import Form, Program
 from engine.records import EnrollmentRecord
-from engine.views import enrollment_view, enrollments_of
+from engine.uploads import read_upload
+from engine.views import enrollment_view, enrollments_of, readable_attachment
 from engine.workflow_matching import mentors_with_places
 from web.boundary import actor, program_or_404, wants_json, workflow
 from web.filling import FormPage, account_defaults, answers_from_request, entry_edit
@@ -212,3 +215,22 @@ def transition(program_id: str, enrollment_id: str, transition_id: str) -> Any:
             ).id
         ),
     )
+
+
+@bp.get("/p/<program_id>/enrollments/<enrollment_id>/files/<attachment_id>")
+@login_required
+def download(program_id: str, enrollment_id: str, attachment_id: str) -> Response:
+    """An attached file, only to those who may read the answer it belongs to."""
+    wf = workflow()
+    with wf.db.session() as session:
+        record = wf.record(session, enrollment_id, program_id)
+        if not readable_attachment(record, actor(), attachment_id):
+            raise NotFound("There is no such file.")
+        folder = Path(current_app.config["MENTORFLOW_UPLOADS"])
+        attachment, data = read_upload(session, folder, attachment_id)
+    response = Response(data, mimetype=attachment.content_type)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,86 @@
+"""Attached files are downloaded only by those who may read the answer they belong to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.fields import FileField
+from engine.uploads import store_upload
+from tests.conftest import ROOT, Clock, People
+from tests.support import sample_answers
+from web import create_app
+
+PROGRAM = "general-mentoring"
+
+
+@pytest.fixture
+def app(
+    tmp_path: Path, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "MENTORFLOW_DATABASE_URL": db_url,
+            "MENTORFLOW_DEFINITIONS": str(ROOT / "definitions"),
+            "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
+            "MENTORFLOW_CLOCK": clock,
+        }
+    )
+    yield app
+    app.extensions["mentorflow.workflow"].db.dispose()
+
+
+def _client(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": "correct horse battery"})
+    assert response.status_code == 303
+    return client
+
+
+def test_a_resume_is_for_the_mentor_and_staff_only(app: Flask, tmp_path: Path) -> None:
+    wf = app.extensions["mentorflow.workflow"]
+    people = People(wf.db)
+    mentor = people.person("max@example.gov", "Max Mentor")
+    people.person("cora@example.gov", coordinates=PROGRAM)
+    people.person("eve@example.gov")
+    people.person("otto@example.gov", coordinates="civil-engineers")
+    program = wf.programs[PROGRAM]
+    form = program.apply_form("mentor")
+    field = form.fields["resume"]
+    assert isinstance(field, FileField)
+    with wf.db.session() as session, session.begin():
+        resume = store_upload(
+            session, tmp_path / "uploads", field, b"%PDF-1.4 cv", "cv.pdf", mentor.person_id
+        )
+    eligible = [program.roles["mentor"].eligibility.when]  # type: ignore[union-attr]
+    answers = {**sample_answers(program, form, eligible, email=mentor.email), "resume": resume}
+    enrollment = wf.apply(PROGRAM, "mentor", mentor, answers)
+    url = f"/p/{PROGRAM}/enrollments/{enrollment.id}/files/{resume['id']}"
+
+    page = (
+        _client(app, "max@example.gov")
+        .get(f"/p/{PROGRAM}/enrollments/{enrollment.id}")
+        .get_data(as_text=True)
+    )
+    assert f'href="{url}"' in page
+    for email, status in [
+        ("max@example.gov", 200),
+        ("cora@example.gov", 200),
+        ("eve@example.gov", 404),
+        ("otto@example.gov", 404),
+    ]:
+        response = _client(app, email).get(url)
+        assert response.status_code == status, email
+        if status == 200:
+            assert response.data == b"%PDF-1.4 cv"
+            assert "attachment" in response.headers["Content-Disposition"]
+    assert app.test_client().get(url).status_code in (302, 303)
+    other = f"/p/{PROGRAM}/enrollments/{enrollment.id}/files/nope"
+    assert _client(app, "max@example.gov").get(other).status_code == 404
