@@ -88,7 +88,7 @@ def open_items(session: Session, program: Program) -> list[tuple[OpenItem, Enrol
         .where(OpenItem.program_id == program.id, OpenItem.resolved_at.is_(None))
         .order_by(OpenItem.raised_at)
     )
-    return [(item, enrollment) for item, enrollment in rows.tuples()]
+    return [(row[0], row[1]) for row in rows]
 
 
 def reminders_due(session: Session, program: Program, now: dt.datetime | None = None) -> list[Due]:

@@ -181,11 +181,22 @@ class WorkflowBase:
         return enrollment
 
     def clean_apply_answers(
-        self, program: Program, role: str, email: str, answers: Mapping[str, Any]
+        self,
+        program: Program,
+        role: str,
+        email: str,
+        answers: Mapping[str, Any],
+        existing: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """The apply form's answers checked (eligibility included); `existing`: the stored
+        answers of an edited application, whose files an empty file input keeps."""
         form = program.apply_form(role)
         clean = clean_answers(
-            form, answers, today=self.clock().date(), eligibility=program.roles[role].eligibility
+            form,
+            answers,
+            today=self.clock().date(),
+            eligibility=program.roles[role].eligibility,
+            existing=existing,
         )
         link = supervisor_email(program, role, clean)
         if link is not None and link == email.lower():

@@ -64,7 +64,11 @@ class FormFilling(WorkflowBase):
                 )
             if form.apply_for is not None:
                 clean = self.clean_apply_answers(
-                    record.program, form.apply_for, record.enrollment.person.email, answers
+                    record.program,
+                    form.apply_for,
+                    record.enrollment.person.email,
+                    answers,
+                    existing.answers if existing else None,
                 )
                 record.enrollment.supervisor_email = supervisor_email(
                     record.program, form.apply_for, clean

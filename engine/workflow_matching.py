@@ -26,13 +26,14 @@ from engine.workflow_base import WorkflowBase, acting_role
 
 def mentors_with_places(session: Session, program: Program) -> list[tuple[Enrollment, int]]:
     """Mentors who can take a mentee now, with how many places each has left."""
-    held = dict(
-        session.execute(
+    held = {
+        mentor_id: count
+        for mentor_id, count in session.execute(
             select(Pairing.mentor_id, func.count())
             .where(Pairing.program_id == program.id, Pairing.ended_at.is_(None))
             .group_by(Pairing.mentor_id)
-        ).tuples()
-    )
+        )
+    }
     mentors = session.scalars(
         select(Enrollment)
         .where(

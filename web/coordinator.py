@@ -9,7 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.desk import open_items, queues, reminders_due, resolve_item, search
-from engine.errors import Forbidden, InvalidAnswers, MentorflowError
+from engine.errors import Forbidden, InvalidAnswers, MentorflowError, NotFound
 from engine.program import Program
 from engine.store import Enrollment
 from web.boundary import actor, program_or_404, workflow
@@ -94,7 +94,8 @@ def resolve(program_id: str, item_id: str) -> Response:
     program = staff_program(program_id)
     wf = workflow()
     with wf.db.session() as session, session.begin():
-        resolve_item(session, item_id, program, actor().person_id)
+        if resolve_item(session, item_id, program, actor().person_id) is None:
+            raise NotFound("There is no such item on this desk.")
     return redirect(url_for("coordinator.desk", program_id=program.id), code=303)
 
 

@@ -16,7 +16,7 @@ from flask import current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from engine.access import Actor
-from engine.errors import InvalidAnswers
+from engine.errors import Conflict, InvalidAnswers
 from engine.fields import EmailField, FileField, GroupField
 from engine.format import Eligibility
 from engine.program import Form, Program, Transition
@@ -165,6 +165,7 @@ class FormPage:
         eligibility: Eligibility | None = None,
         formdata: MultiDict[str, str] | None = None,
         prefill: dict[str, Any] | None = None,
+        conflict: Conflict | None = None,
     ) -> str:
         today = workflow().clock().date()
         wtf = None
@@ -193,6 +194,8 @@ class FormPage:
             labels=error_labels(self.form, error.errors) if error else {},
             form_error=error.form_error if error else None,
             eligibility=eligibility,
+            conflict=conflict,
+            conflict_reasons=getattr(conflict, "reasons", None) or [],
             kept=kept,
             show_if=show_if_json,
             today=dt.date.isoformat(today),

@@ -38,10 +38,19 @@ from engine.fields import (
 )
 from engine.program import Form
 
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3 takes tuples
+    SelectChoice = None
 
-def _choices(f: ChoiceField | MultichoiceField) -> list[tuple[str, str]]:
+
+def _choice(value: str, label: str) -> Any:
+    return SelectChoice(value, label) if SelectChoice is not None else (value, label)
+
+
+def _choices(f: ChoiceField | MultichoiceField) -> list[Any]:
     items = f.choices if isinstance(f.choices, list) else []
-    return [(choice_value(i), choice_label(i)) for i in items]
+    return [_choice(choice_value(i), choice_label(i)) for i in items]
 
 
 def _render_kw(f: AnyField, today: dt.date) -> dict[str, Any]:
@@ -87,7 +96,10 @@ def _wtf_field(f: AnyField, today: dt.date) -> Any:
                 label, choices=_choices(f), render_kw=kw, validate_choice=False
             )
         return fields.SelectField(
-            label, choices=[("", "Choose…"), *_choices(f)], render_kw=kw, validate_choice=False
+            label,
+            choices=[_choice("", "Choose…"), *_choices(f)],
+            render_kw=kw,
+            validate_choice=False,
         )
     if isinstance(f, MultichoiceField):
         return fields.SelectMultipleField(

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from engine.access import may_fill, may_take
 from engine.errors import (
     AlreadyEnrolled,
+    Conflict,
     Forbidden,
     FormNotOpen,
     InvalidAnswers,
@@ -118,6 +119,10 @@ def _post(page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str
         enrollment_id = act(raw)
     except InvalidAnswers as exc:
         return page.render(raw=raw, error=exc), 400
+    except AlreadyEnrolled:
+        raise
+    except Conflict as exc:  # a lost race or a refusal: the form again, nothing typed lost
+        return page.render(raw=raw, conflict=exc), 409
     return _to_enrollment(page.program.id, enrollment_id)
 
 

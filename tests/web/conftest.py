@@ -1,0 +1,343 @@
+"""Fixtures for the web tests: the app with CSRF on, browsers signed in as people, a scene.
+
+One app (and database) per test module and database kind keeps the tests quick; tests
+that change records work on people and enrollments of their own (`World.scene()`,
+`World.applicant()`, `unique()` addresses), so they never disturb one another.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
+
+import engine.people
+from engine.access import Actor
+from engine.fields import BooleanField, ConsentField, FileField, GroupField
+from engine.program import Program
+from engine.store import OpenItem
+from engine.workflow import Workflow
+from tests.conftest import DATABASES, POSTGRES_URL, SMALL, Clock, People, reset_postgres
+from tests.support import sample_answers, unique
+from web import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERAL = "general-mentoring"
+PASSWORD = "correct horse battery"
+ROLES = ("anonymous", "mentee", "mentor", "supervisor", "coordinator", "other", "admin", "stranger")
+TOKEN = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
+
+
+# ---------------------------------------------------------------- the app
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def web_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db')}/mentorflow.db"
+    assert POSTGRES_URL
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="module")
+def web_clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="module")
+def app(
+    web_db_url: str, web_clock: Clock, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("web")
+    definitions = tmp / "definitions"
+    definitions.mkdir()
+    for source in [*sorted((ROOT / "definitions").glob("*.yaml")), SMALL]:
+        shutil.copy(source, definitions / source.name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MENTORFLOW_INSTANCE", str(tmp / "instance"))
+        patch.delenv("MENTORFLOW_SECRET_KEY", raising=False)
+        # Cheap password hashes (the strength of the real ones is the engine tests' business).
+        patch.setitem(engine.people._SCRYPT, "n", 2**4)
+        found = create_app(
+            {
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": True,  # the real behaviour: every POST carries the token
+                "MENTORFLOW_DATABASE_URL": web_db_url,
+                "MENTORFLOW_DEFINITIONS": str(definitions),
+                "MENTORFLOW_UPLOADS": str(tmp / "uploads"),
+                "MENTORFLOW_CLOCK": web_clock,
+            }
+        )
+        yield found
+        found.extensions["mentorflow.workflow"].db.dispose()
+
+
+# ---------------------------------------------------------------- browsers
+
+
+def csrf_token_in(page: str) -> str | None:
+    found = TOKEN.search(page)
+    return found.group(1) if found else None
+
+
+def redirects_to_login(response: TestResponse) -> bool:
+    return response.status_code == 302 and urlsplit(response.location).path == "/login"
+
+
+class Browser:
+    """A test client of one person (or nobody), posting with the session's CSRF token."""
+
+    def __init__(self, client: FlaskClient, who: Actor | None):
+        self.client = client
+        self.who = who
+        self._token: str | None = None
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.get(url, **kwargs)
+
+    def json(self, url: str) -> TestResponse:
+        return self.client.get(url, headers={"Accept": "application/json"})
+
+    def token(self, page: str = "/login") -> str:
+        """GET a page and take the hidden `csrf_token` input from it (once per session)."""
+        if self._token is None:
+            response = self.get(page)
+            found = csrf_token_in(response.get_data(as_text=True))
+            if found is None and page != "/login":
+                found = csrf_token_in(self.get("/login").get_data(as_text=True))
+            assert found, f"no csrf_token on {page}"
+            self._token = found
+        return self._token
+
+    def post(
+        self,
+        url: str,
+        data: Mapping[str, Any] | MultiDict[str, Any] | None = None,
+        *,
+        page: str | None = None,
+        csrf: bool = True,
+        **kwargs: Any,
+    ) -> TestResponse:
+        form: MultiDict[str, Any] = MultiDict(data or {})
+        if csrf:
+            form["csrf_token"] = self.token(page or url)
+        return self.client.post(url, data=form, **kwargs)
+
+    def sign_in(self, who: Actor, password: str = PASSWORD) -> Browser:
+        response = self.post("/login", {"email": who.email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        self.who = who
+        return self
+
+
+def field_block(page: str, key: str) -> str:
+    """The field's block around its error: from the `<div class="field` before the error
+    to the next one."""
+    error = page.find(f'id="{key}-error"')
+    assert error >= 0, f"no error next to {key}"
+    start = page.rfind('<div class="field', 0, error)
+    end = page.find('<div class="field', error)
+    return page[start : end if end >= 0 else len(page)]
+
+
+# ---------------------------------------------------------------- answers as a browser sends them
+
+
+def form_data(program: Program, form_id: str, answers: Mapping[str, Any]) -> MultiDict[str, Any]:
+    """Stored answers as the browser posts them: a multichoice once per value, a ticked
+    boolean or consent as `y`, a group's entries as `<group>-<n>-<field>`."""
+    form = program.forms[form_id]
+    data: MultiDict[str, Any] = MultiDict()
+
+    def put(name: str, f: Any, value: Any) -> None:
+        if isinstance(f, BooleanField | ConsentField):
+            if value:
+                data.add(name, "y")
+        elif isinstance(f, FileField):
+            return
+        elif isinstance(value, list):
+            for item in value:
+                data.add(name, str(item))
+        elif value is not None:
+            data.add(name, str(value))
+
+    for f in form.fields.values():
+        value = answers.get(f.id)
+        if isinstance(f, GroupField):
+            for n, entry in enumerate(value or []):
+                for sub in f.fields:
+                    put(f"{f.id}-{n}-{sub.id}", sub, entry.get(sub.id))
+        else:
+            put(f.id, f, value)
+    return data
+
+
+# ---------------------------------------------------------------- the scene
+
+
+@dataclass
+class Scene:
+    """A matched pair in the general program, the mentee's supervisor, and the secrets
+    that only their writers and staff may read."""
+
+    mentee: Actor
+    mentor: Actor
+    supervisor: Actor
+    mentee_id: str
+    mentor_id: str
+    secrets: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Applicant:
+    """A mentee still in `applied`, whose supervisor has not been told (so `screen` is
+    refused by its guard)."""
+
+    mentee: Actor
+    enrollment_id: str
+
+
+@dataclass
+class World:
+    app: Flask
+    workflow: Workflow
+    people: People
+    coordinator: Actor
+    other_coordinator: Actor
+    admin: Actor
+    stranger: Actor
+    main: Scene = field(init=False)
+    waiting: Applicant = field(init=False)
+    item_id: str = ""
+    _browsers: dict[str, Browser] = field(default_factory=dict)
+
+    @property
+    def program(self) -> Program:
+        return self.workflow.programs[GENERAL]
+
+    @property
+    def today(self) -> Any:
+        return self.workflow.clock().date()
+
+    def sample(self, form_id: str, **kwargs: Any) -> dict[str, Any]:
+        return sample_answers(self.program, form_id, today=self.today, **kwargs)
+
+    def apply_answers(self, role: str, who: Actor, supervisor: str, **changes: Any) -> dict:
+        program = self.program
+        satisfy = [program.roles[role].eligibility.when]  # type: ignore[union-attr]
+        if role == "mentee":
+            satisfy.append(program.lifecycle_of("mentee").transitions["screen"].requires.when)  # type: ignore[union-attr]
+        answers = sample_answers(
+            program,
+            program.apply_form(role),
+            satisfy,
+            self.today,
+            email=who.email,
+            supervisor=supervisor,
+        )
+        answers.update(changes)
+        return answers
+
+    def scene(self, *, contract: bool = True) -> Scene:
+        """A new mentee and mentor, matched, with a learning contract submitted (unsigned)."""
+        wf, coordinator = self.workflow, self.coordinator
+        mentee = self.people.person(unique("mentee"), "Mina Mentee")
+        mentor = self.people.person(unique("mentor"), "Milo Mentor")
+        supervisor = self.people.person(unique("supervisor"), "Sue Supervisor")
+        secrets = {
+            "goals": f"Secret goals {unique('g')}: to learn budgeting without my team knowing.",
+            "qualifications": f"Secret qualifications {unique('q')}. " + "Long story. " * 10,
+            "screening": f"Screening secret {unique('s')}",
+        }
+        answers = self.apply_answers(
+            "mentee", mentee, supervisor.email, development_goals=secrets["goals"]
+        )
+        mentee_id = wf.apply(GENERAL, "mentee", mentee, answers).id
+        notes = {**self.sample("mentee_screening"), "notes": secrets["screening"]}
+        wf.take(mentee_id, "screen", coordinator, notes)
+        wf.take(mentee_id, "record_orientation", coordinator, self.sample("training_attendance"))
+        answers = self.apply_answers(
+            "mentor", mentor, unique("mentor.boss"), qualifications=secrets["qualifications"]
+        )
+        mentor_id = wf.apply(GENERAL, "mentor", mentor, answers).id
+        wf.take(mentor_id, "screen", coordinator, self.sample("mentor_screening"))
+        wf.take(
+            mentor_id, "record_training", coordinator, self.sample("mentor_training_attendance")
+        )
+        wf.match(mentee_id, mentor_id, coordinator)
+        if contract:
+            wf.submit(mentee_id, "learning_contract", mentee, self.sample("learning_contract"))
+        return Scene(mentee, mentor, supervisor, mentee_id, mentor_id, secrets)
+
+    def applicant(self) -> Applicant:
+        """A new mentee in `applied`, with the main scene's supervisor as theirs."""
+        mentee = self.people.person(unique("applicant"), "Abe Applicant")
+        boss = self.main.supervisor.email
+        answers = self.apply_answers("mentee", mentee, boss, supervisor_informed=False)
+        return Applicant(mentee, self.workflow.apply(GENERAL, "mentee", mentee, answers).id)
+
+    def browser(self, who: Actor | None, *, fresh: bool = False) -> Browser:
+        """A client signed in as `who` (None: nobody); kept for the module unless `fresh`."""
+        key = who.person_id if who else ""
+        if fresh or key not in self._browsers:
+            found = Browser(self.app.test_client(), None)
+            if who is not None:
+                found.sign_in(who)
+            if fresh:
+                return found
+            self._browsers[key or ""] = found
+        return self._browsers[key or ""]
+
+    def cast(self, scene: Scene, applicant: Applicant | None = None) -> dict[str, Actor | None]:
+        """Each role of the route table as a person, towards `scene` (or `applicant`)."""
+        return {
+            "anonymous": None,
+            "mentee": applicant.mentee if applicant else scene.mentee,
+            "mentor": scene.mentor,
+            "supervisor": scene.supervisor,
+            "coordinator": self.coordinator,
+            "other": self.other_coordinator,
+            "admin": self.admin,
+            "stranger": self.stranger,
+        }
+
+
+@pytest.fixture(scope="module")
+def world(app: Flask, web_clock: Clock) -> World:
+    wf: Workflow = app.extensions["mentorflow.workflow"]
+    people = People(wf.db)
+    found = World(
+        app=app,
+        workflow=wf,
+        people=people,
+        coordinator=people.person(unique("coordinator"), "Cora Coordinator", coordinates=GENERAL),
+        other_coordinator=people.person(
+            unique("other"), "Oscar Otherprogram", coordinates="small-program"
+        ),
+        admin=people.person(unique("admin"), "Ada Admin", admin=True),
+        stranger=people.person(unique("stranger"), "Stan Stranger"),
+    )
+    found.main = found.scene()
+    found.waiting = found.applicant()
+    with wf.db.session() as session, session.begin():
+        item = OpenItem(
+            enrollment_id=found.main.mentee_id,
+            program_id=GENERAL,
+            text="A pair reports an obstacle.",
+            raised_at=web_clock(),
+        )
+        session.add(item)
+        session.flush()
+        found.item_id = item.id
+    return found
