@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.errors import MentorflowError
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -49,4 +51,4 @@ class Settings:
             if key:
                 return key
             time.sleep(0.02)
-        raise RuntimeError(f"{path} is empty; delete it or set MENTORFLOW_SECRET_KEY")
+        raise MentorflowError(f"{path} is empty; delete it or set MENTORFLOW_SECRET_KEY.")
