@@ -239,3 +239,21 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(320))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MatchingRun(Base):
+    """One run of matching, kept so a decision can be explained later: who was in the
+    pool with which answers, the settings, and what was proposed and confirmed."""
+
+    __tablename__ = "matching_runs"
+    __table_args__ = (Index("ix_matching_runs_program", "program_id", "created_at"),)
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    program_id: Mapped[str] = mapped_column(String(63))
+    revision: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    strategy: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    confirmed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

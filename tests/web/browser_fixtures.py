@@ -106,6 +106,12 @@ def live_server(
         app.extensions["mentorflow.workflow"].db.dispose()
 
 
+# Each test module that imports `chromium` gets a fixture of its own, but the sync API allows
+# only one Playwright at a time: the first module's starts it, later modules share it (their
+# session fixtures are torn down first, last in first out).
+_SHARED: list[Browser] = []
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     """One Chromium for the whole session; each person gets a fresh context."""
@@ -114,13 +120,18 @@ def chromium() -> Iterator[Browser]:
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; CI must not skip them", pytrace=False)
         pytest.skip(reason)
+    if _SHARED:  # another test module imported this fixture too: one Playwright per thread
+        yield _SHARED[0]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _SHARED.append(browser)
         try:
             yield browser
         finally:
+            _SHARED.clear()
             browser.close()
 
 

@@ -266,8 +266,8 @@ TABLE = [
         "302 403 403 403 409 403 409 403",
         lambda world, scene, applicant, who: MultiDict({"mentor_id": scene.mentor_id}),
     ),
-    Route("GET", "/p/{P}/matching", "302 403 403 403 200 403 200 403", xfail=MISSING),
-    Route("POST", "/p/{P}/matching", "302 403 403 403 200 403 200 403", xfail=MISSING),
+    Route("GET", "/p/{P}/matching", "302 403 403 403 200 403 200 403"),
+    Route("POST", "/p/{P}/matching", "302 403 403 403 200 403 200 403"),
     Route("GET", "/p/{P}/reports", "302 403 403 403 200 403 200 403", xfail=MISSING),
     Route("GET", "/p/{P}/reports.csv", "302 403 403 403 200 403 200 403", xfail=MISSING),
     # ------------------------------------------------------------ admin
