@@ -31,7 +31,11 @@ class Due:
 
     enrollment: Enrollment
     text: str
-    days: int
+    days: int  # in the state
+    state: str = ""
+    since: dt.datetime | None = None  # when the wait began: state entry or the last entry
+    period: int = 1  # the how-many-th time it is due since then
+    to: tuple[str, ...] = ()
 
 
 def queues(session: Session, program: Program) -> list[Queue]:
@@ -93,7 +97,8 @@ def open_items(session: Session, program: Program) -> list[tuple[OpenItem, Enrol
 
 def reminders_due(session: Session, program: Program, now: dt.datetime | None = None) -> list[Due]:
     """Enrollments in a state with a `reminder` whose time has come: in the state for
-    `after_days` days and, where `without` names a form, no entry of it in that time."""
+    `after_days` days and, where `without` names a form, no entry of it in that time;
+    due again every `after_days` days while that holds (`Due.period` counts them)."""
     now = now or utcnow()
     due: list[Due] = []
     for role in ("mentee", "mentor"):
@@ -102,22 +107,54 @@ def reminders_due(session: Session, program: Program, now: dt.datetime | None = 
             reminder = spec.reminder
             if reminder is None:
                 continue
-            since = now - dt.timedelta(days=reminder.after_days)
+            every = dt.timedelta(days=reminder.after_days)
+            since = now - every
             query = select(Enrollment).where(
                 Enrollment.program_id == program.id,
                 Enrollment.role == role,
                 Enrollment.state == state,
                 Enrollment.state_since <= since,
             )
+            last_entry: dict[str, dt.datetime] = {}
             if reminder.without:
                 recent = select(Submission.enrollment_id).where(
                     Submission.form_id == reminder.without, Submission.created_at > since
                 )
                 query = query.where(Enrollment.id.not_in(recent))
-            for enrollment in session.scalars(query):
-                days = (now - enrollment.state_since).days
-                due.append(Due(enrollment, reminder.text, days))
+            enrollments = list(session.scalars(query.order_by(Enrollment.state_since)))
+            if reminder.without and enrollments:
+                last_entry = {
+                    enrollment_id: at
+                    for enrollment_id, at in session.execute(
+                        select(Submission.enrollment_id, func.max(Submission.created_at))
+                        .where(
+                            Submission.form_id == reminder.without,
+                            Submission.enrollment_id.in_([e.id for e in enrollments]),
+                        )
+                        .group_by(Submission.enrollment_id)
+                    )
+                    if at is not None
+                }
+            for enrollment in enrollments:
+                anchor = max(enrollment.state_since, last_entry.get(enrollment.id, _EPOCH))
+                period = (now - anchor) // every
+                if period < 1:  # an entry in the same instant as `since`
+                    continue
+                due.append(
+                    Due(
+                        enrollment=enrollment,
+                        text=reminder.text,
+                        days=(now - enrollment.state_since).days,
+                        state=state,
+                        since=anchor,
+                        period=period,
+                        to=tuple(reminder.to),
+                    )
+                )
     return due
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def resolve_item(

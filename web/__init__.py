@@ -48,12 +48,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from engine.revisions import shown_answers
-    from web import accounts, admin, boundary, coordinator, matching, participant, public
+    from web import (
+        accounts,
+        admin,
+        boundary,
+        coordinator,
+        matching,
+        monitoring,
+        participant,
+        public,
+        reports,
+    )
     from web.diagram import lifecycle_svg
 
     app.jinja_env.globals.update(shown_answers=shown_answers, lifecycle_svg=lifecycle_svg)
     accounts.init_app(app)
     boundary.init_app(app)
-    for module in (public, accounts, participant, coordinator, matching, admin):
+    for module in (
+        public,
+        accounts,
+        participant,
+        coordinator,
+        matching,
+        reports,
+        monitoring,
+        admin,
+    ):
         app.register_blueprint(module.bp)
     return app

@@ -342,5 +342,8 @@ def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str,
             out.writerow([emails[u.mentee_id], "", "", *([""] * len(criteria)), u.reason])
 
 
+# Commands defined in modules of their own register themselves on `main` when imported.
+from web import cli_export, cli_remind  # noqa: E402, F401
+
 if __name__ == "__main__":
     main()

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from engine.desk import open_items, queues, reminders_due, resolve_item, search
 from engine.errors import Forbidden, InvalidAnswers, MentorflowError, NotFound
 from engine.program import Program
+from engine.recognition import ended_early
 from engine.store import Enrollment
 from web.boundary import actor, program_or_404, workflow
 
@@ -43,6 +44,7 @@ def desk(program_id: str) -> str:
             "filters": {"role": role or "", "state": state or "", "q": text},
             "bulk": _bulk_transitions(program, role),
             "now": wf.clock(),
+            "ended_early": ended_early(session, program, actor()),
         }
         return render_template("coordinator/desk.html", **context)
 

@@ -27,6 +27,7 @@ from engine.errors import (
     NotFound,
 )
 from engine.program import Form, Program
+from engine.recognition import earlier_relationships
 from engine.records import EnrollmentRecord
 from engine.uploads import read_upload
 from engine.views import enrollment_view, enrollments_of, readable_attachment
@@ -101,8 +102,15 @@ def enrollment(program_id: str, enrollment_id: str) -> Any:
         e = record.enrollment
         if view.is_staff and e.role == "mentee" and record.program.waiting_for_match(e.state):
             mentors = mentors_with_places(session, record.program)
+        earlier = []
+        if e.role == "mentee" and (view.is_staff or e.person_id == actor().person_id):
+            earlier = earlier_relationships(session, e)
         return render_template(
-            "participant/enrollment.html", view=view, program=record.program, mentors=mentors
+            "participant/enrollment.html",
+            view=view,
+            program=record.program,
+            mentors=mentors,
+            earlier=earlier,
         )
 
 

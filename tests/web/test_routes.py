@@ -268,8 +268,8 @@ TABLE = [
     ),
     Route("GET", "/p/{P}/matching", "302 403 403 403 200 403 200 403"),
     Route("POST", "/p/{P}/matching", "302 403 403 403 200 403 200 403"),
-    Route("GET", "/p/{P}/reports", "302 403 403 403 200 403 200 403", xfail=MISSING),
-    Route("GET", "/p/{P}/reports.csv", "302 403 403 403 200 403 200 403", xfail=MISSING),
+    Route("GET", "/p/{P}/reports", "302 403 403 403 200 403 200 403"),
+    Route("GET", "/p/{P}/reports.csv", "302 403 403 403 200 403 200 403"),
     # ------------------------------------------------------------ admin
     Route("GET", "/admin", "302 403 403 403 403 403 200 403"),
     Route("POST", "/admin", "302 403 403 403 403 403 200 403", _new_staff),

@@ -1,0 +1,140 @@
+"""The mailer against a real SMTP server (aiosmtpd) on loopback: each unsent message sent
+once and marked sent, nothing sent twice, and an unreachable server leaves them waiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from engine.database import Database
+from engine.errors import MentorflowError
+from engine.mailer import deliver, parse_smtp_url
+from engine.store import OutboxMessage
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+class Keeper:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        mail = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(mail, EmailMessage)
+        self.received.append((list(envelope.rcpt_tos), mail))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Keeper, str]]:
+    keeper = Keeper()
+    controller = Controller(keeper, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield keeper, f"smtp://127.0.0.1:{controller.port}?from=desk@example.gov"
+    finally:
+        controller.stop()
+
+
+def put(db: Database, *messages: tuple[str, str, str]) -> None:
+    with db.session() as session, session.begin():
+        for to, subject, body in messages:
+            session.add(
+                OutboxMessage(
+                    program_id="small-program",
+                    to_email=to,
+                    subject=subject,
+                    body=body,
+                    reason=f"test:{to}",
+                    created_at=NOW,
+                )
+            )
+
+
+def outbox(db: Database) -> list[OutboxMessage]:
+    with db.session() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+MESSAGES = [
+    ("ada@example.gov", "[Small Program] Reminder: Ada", "No check-in for 30 days.\n"),
+    ("max@example.gov", "[Small Program] Reminder: Ada — again", "Zwei Grüße.\n"),
+]
+
+
+def test_each_unsent_message_is_sent_once_and_marked(
+    db: Database, smtp: tuple[Keeper, str]
+) -> None:
+    keeper, url = smtp
+    put(db, *MESSAGES)
+    assert deliver(db, url, NOW) == (2, 0)
+    got = [(to, m["To"], m["From"], str(m["Subject"])) for to, m in keeper.received]
+    assert got == [([to], to, "desk@example.gov", subject) for to, subject, _ in MESSAGES]
+    bodies = [m.get_content().replace("\r\n", "\n") for _, m in keeper.received]
+    assert bodies == [body for _, _, body in MESSAGES]
+    assert [m.sent_at for m in outbox(db)] == [NOW, NOW]
+
+    assert deliver(db, url, NOW + dt.timedelta(hours=1)) == (0, 0)  # nothing twice
+    assert len(keeper.received) == 2
+
+    put(db, ("new@example.gov", "Later", "Only this one."))
+    assert deliver(db, url, NOW) == (1, 0)
+    assert [to for to, _ in keeper.received] == [
+        ["ada@example.gov"],
+        ["max@example.gov"],
+        ["new@example.gov"],
+    ]
+
+
+def test_an_unreachable_server_leaves_them_unsent_for_the_next_run(
+    db: Database, smtp: tuple[Keeper, str]
+) -> None:
+    keeper, url = smtp
+    put(db, *MESSAGES)
+    assert deliver(db, f"smtp://127.0.0.1:{free_port()}", NOW) == (0, 2)
+    assert [m.sent_at for m in outbox(db)] == [None, None]
+    assert deliver(db, url, NOW) == (2, 0)  # retried, then sent
+    assert len(keeper.received) == 2
+
+
+def test_without_a_server_the_outbox_is_the_delivery(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    put(db, *MESSAGES)
+    with caplog.at_level(logging.INFO, logger="mentorflow.mail"):
+        assert deliver(db, None, NOW) == (0, 0)
+    assert [m.sent_at for m in outbox(db)] == [None, None]
+    logged = [r.getMessage() for r in caplog.records if r.name == "mentorflow.mail"]
+    assert len(logged) == 2 and "ada@example.gov" in logged[0] and "test:ada" in logged[0]
+
+
+def test_smtp_urls() -> None:
+    plain = parse_smtp_url("smtp://mail.example.gov")
+    assert (plain.host, plain.port, plain.starttls, plain.user) == (
+        "mail.example.gov",
+        25,
+        False,
+        None,
+    )
+    tls = parse_smtp_url("smtp+starttls://me%40x.gov:p%3Ass@mail.example.gov:2525")
+    assert (tls.port, tls.starttls, tls.user, tls.password) == (2525, True, "me@x.gov", "p:ss")
+    with pytest.raises(MentorflowError, match="smtp://"):
+        parse_smtp_url("http://mail.example.gov")

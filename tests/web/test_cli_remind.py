@@ -1,0 +1,123 @@
+"""`mentorflow remind [--dry-run]`: queues what is due and sends it; a second run queues
+nothing; a dry run writes nothing; with MENTORFLOW_SMTP_URL the mail reaches a real SMTP
+server on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from engine.access import Actor
+from engine.store import OutboxMessage, utcnow
+from engine.workflow import Workflow
+from tests.conftest import SMALL, Clock, People
+from tests.engine.test_reminders import PROGRAM, make_active
+from web.cli import main
+
+
+@pytest.fixture
+def active(
+    workflow: Workflow,
+    people: People,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """A small-program mentee active for 45 days (the command runs on the real clock)."""
+    definitions = tmp_path / "definitions"
+    definitions.mkdir()
+    shutil.copy(SMALL, definitions / SMALL.name)
+    monkeypatch.setenv("MENTORFLOW_DATABASE_URL", workflow.db.url)
+    monkeypatch.setenv("MENTORFLOW_DEFINITIONS", str(definitions))
+    monkeypatch.delenv("MENTORFLOW_SMTP_URL", raising=False)
+    cast: dict[str, Actor] = {
+        "mentee": people.person("ada@example.gov", "Ada Mentee"),
+        "mentor": people.person("max@example.gov", "Max Mentor"),
+        "coordinator": people.person("cora@example.gov", "Cora Coordinator", coordinates=PROGRAM),
+        "supervisor": people.person("sam.super@example.gov", "Sam Super"),
+    }
+    clock.now = utcnow() - dt.timedelta(days=45)
+    return make_active(workflow, cast)
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _reminders(workflow: Workflow) -> list[OutboxMessage]:
+    with workflow.db.session() as session:
+        query = select(OutboxMessage).where(OutboxMessage.reason.like("reminder:%"))
+        return list(session.scalars(query))
+
+
+def test_remind_twice_queues_once(workflow: Workflow, active: str) -> None:
+    code, out, err = _run("remind")
+    assert code == 0, err
+    assert "1 reminders due; 3 messages queued." in out
+    assert "Ada Mentee (45 days in active): No check-in for 30 days." in out
+    assert "the messages wait in the outbox" in out
+    assert len(_reminders(workflow)) == 3
+
+    code, out, err = _run("remind")
+    assert code == 0, err
+    assert "1 reminders due; 0 messages queued." in out
+    assert "[already sent]" in out
+    assert len(_reminders(workflow)) == 3
+
+
+def test_a_dry_run_writes_nothing(workflow: Workflow, active: str) -> None:
+    code, out, err = _run("remind", "--dry-run")
+    assert code == 0, err
+    assert "1 reminders due; 3 messages would be queued (dry run: nothing written)." in out
+    assert _reminders(workflow) == []
+    code, out, _ = _run("remind")
+    assert code == 0 and "3 messages queued." in out
+
+
+class Keeper:
+    def __init__(self) -> None:
+        self.to: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.to += envelope.rcpt_tos
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Keeper]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    keeper = Keeper()
+    controller = Controller(keeper, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("MENTORFLOW_SMTP_URL", f"smtp://127.0.0.1:{port}")
+    try:
+        yield keeper
+    finally:
+        controller.stop()
+
+
+def test_remind_sends_through_smtp_once(workflow: Workflow, active: str, smtp: Keeper) -> None:
+    code, out, err = _run("remind")
+    assert code == 0, err
+    # The three reminders and the `notify` of `applied` queued when Ada applied.
+    assert "4 messages sent, 0 failed" in out
+    assert sorted(smtp.to) == sorted(
+        ["ada@example.gov", "max@example.gov", "cora@example.gov", "cora@example.gov"]
+    )
+    code, out, err = _run("remind")
+    assert code == 0 and "0 messages sent, 0 failed" in out
+    assert len(smtp.to) == 4
+    assert all(m.sent_at is not None for m in _reminders(workflow))
