@@ -6,6 +6,7 @@ nothing is announced that did not happen; `mentorflow remind` and the mailer sen
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -75,6 +76,21 @@ def queue(
 ) -> int:
     """Write one message per recipient; return how many."""
     addresses = recipients(session, program, enrollment, roles)
+    write_messages(session, program, enrollment, addresses, subject, body, reason)
+    return len(addresses)
+
+
+def write_messages(
+    session: Session,
+    program: Program,
+    enrollment: Enrollment,
+    addresses: Iterable[str],
+    subject: str,
+    body: str,
+    reason: str,
+    created_at: dt.datetime | None = None,
+) -> None:
+    """One outbox message per address, the subject marked with the program's title."""
     for address in addresses:
         session.add(
             OutboxMessage(
@@ -84,6 +100,6 @@ def queue(
                 subject=f"[{program.title}] {subject}",
                 body=body,
                 reason=reason,
+                **({"created_at": created_at} if created_at else {}),
             )
         )
-    return len(addresses)

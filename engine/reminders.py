@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.database import Database
 from engine.desk import Due, reminders_due
-from engine.notify import recipients
+from engine.notify import recipients, write_messages
 from engine.program import Program
 from engine.store import OutboxMessage
 from engine.workflow_base import WorkflowBase
@@ -102,21 +102,17 @@ def _program_reminders(
         who = enrollment.person.name or enrollment.person.email
         label = program.lifecycle_of(enrollment.role).label(d.state)
         if key not in done and not dry_run:
-            for address in addresses:
-                session.add(
-                    OutboxMessage(
-                        program_id=program.id,
-                        enrollment_id=enrollment.id,
-                        to_email=address,
-                        subject=f"[{program.title}] Reminder: {who}",
-                        body=(
-                            f"{d.text}\n\n{who} ({program.roles[enrollment.role].label}) has "
-                            f"been {label} for {d.days} days."
-                        ),
-                        reason=key,
-                        created_at=now,
-                    )
-                )
+            write_messages(
+                session,
+                program,
+                enrollment,
+                addresses,
+                f"Reminder: {who}",
+                f"{d.text}\n\n{who} ({program.roles[enrollment.role].label}) has "
+                f"been {label} for {d.days} days.",
+                key,
+                now,
+            )
         found.append(
             Occurrence(
                 program_id=program.id,

@@ -108,35 +108,26 @@ class _Builder:
         self.problems: list[Problem] = []
         self.nodes = 0
 
-    def fail(self, node: Node, path: Path, message: str) -> None:
+    def problem(self, node: Node, path: Path, message: str) -> Problem:
         pos = _pos(node)
-        self.problems.append(Problem(self.doc.file, pos.line, pos.col, dotted(path), message))
+        return Problem(self.doc.file, pos.line, pos.col, dotted(path), message)
+
+    def fail(self, node: Node, path: Path, message: str) -> None:
+        self.problems.append(self.problem(node, path, message))
 
     def build(self, node: Node, path: Path, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            pos = _pos(node)
             raise _Stop(
-                Problem(
-                    self.doc.file,
-                    pos.line,
-                    pos.col,
-                    dotted(path),
+                self.problem(
+                    node,
+                    path,
                     f"the document expands to more than {MAX_NODES} values "
                     "(an alias bomb?); definitions must stay small",
                 )
             )
         if depth > MAX_DEPTH:
-            pos = _pos(node)
-            raise _Stop(
-                Problem(
-                    self.doc.file,
-                    pos.line,
-                    pos.col,
-                    dotted(path),
-                    f"nested more than {MAX_DEPTH} levels deep",
-                )
-            )
+            raise _Stop(self.problem(node, path, f"nested more than {MAX_DEPTH} levels deep"))
         self.doc.value_pos.setdefault(path, _pos(node))
         tag = str(node.tag)
         if tag not in _ALLOWED_TAGS:
