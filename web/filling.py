@@ -58,6 +58,8 @@ def answers_from_request(form: Form | None, who: Actor) -> tuple[dict[str, Any],
     wf = workflow()
     for name, field in _file_fields(form).items():
         upload = request.files.get(name)
+        if not (upload is not None and upload.filename) and not request.form.get(name + KEPT):
+            continue  # nothing sent and nothing kept: no need for the database
         with wf.db.session() as session, session.begin():
             if upload is not None and upload.filename:
                 try:
