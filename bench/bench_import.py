@@ -31,13 +31,13 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 from bench.report import replace_section
-from engine.access import SYSTEM_ACTOR
-from engine.database import Database
-from engine.importer import import_applications
-from engine.loader import load_file
-from engine.people import get_or_create_person
-from engine.store import Base, Enrollment, StaffRole, new_id, utcnow
-from engine.workflow import Workflow
+from mentorflow.engine.definition.loader import load_file
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Base, Enrollment, StaffRole, new_id, utcnow
+from mentorflow.engine.rules.access import SYSTEM_ACTOR
+from mentorflow.engine.service.importer import import_applications
+from mentorflow.engine.service.people import get_or_create_person
+from mentorflow.engine.service.workflow import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFINITION = ROOT / "definitions" / "general-agency.yaml"

@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 
 from bench.report import replace_section
 from bench.synthetic import synthetic_definition
-from engine.loader import load_text
+from mentorflow.engine.definition.loader import load_text
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:

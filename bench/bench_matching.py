@@ -98,8 +98,8 @@ def synthetic_pool(n: int, seed: int = SEED) -> tuple[list[Person], list[Person]
 
 
 def mentorflow_pool(n: int) -> tuple[Any, list[Any], list[Any]]:
-    from engine.loader import load_file
-    from engine.matching import Candidate
+    from mentorflow.engine.definition.loader import load_file
+    from mentorflow.engine.rules.scoring import Candidate
 
     program = load_file(DEFINITION)
     people, mentors = synthetic_pool(n)
@@ -205,7 +205,7 @@ def check_same_scores(n: int = 60) -> None:
     """mentor-match's pair scores equal Mentorflow's, and it disallows the same pairs."""
     from matching.process import generate_match_matrix
 
-    from engine.matching import score
+    from mentorflow.engine.rules.scoring import score
 
     program, mentees, mentors = mentorflow_pool(n)
     scores = score(program, mentees, mentors)
@@ -245,7 +245,7 @@ def peak_growth(fn: Callable[[], Any]) -> tuple[Any, float, float | None]:
 def measure(kind: str, n: int, repeat: int) -> dict[str, Any]:
     from scipy.optimize import linear_sum_assignment
 
-    from engine.matching import propose, score
+    from mentorflow.engine.rules.scoring import propose, score
 
     out: dict[str, Any] = {"kind": kind, "n": n}
     times: list[float] = []

@@ -68,13 +68,13 @@ from wtforms.validators import (
     Regexp,
 )
 
-import engine.people
 from bench.report import replace_section
-from engine.accounts import register
-from engine.fields import choice_value
-from engine.store import Enrollment, Event, Person, Submission, utcnow
-from web import create_app
-from web.boundary import workflow
+from mentorflow.engine.definition.fields import choice_value
+from mentorflow.engine.records.store import Enrollment, Event, Person, Submission, utcnow
+from mentorflow.engine.service import people as people_module
+from mentorflow.engine.service.accounts import register
+from mentorflow.web import create_app
+from mentorflow.web.boundary import workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAM, ROLE, FORM = "general-mentoring", "mentee", "mentee_application"
@@ -403,7 +403,7 @@ def make_users(app: Flask, client: Client, prefix: str, n: int) -> list[User]:
     up hundreds of them then takes seconds instead of a minute."""
     db = app.extensions["mentorflow.workflow"].db
     emails = [f"{prefix}{i}-{os.urandom(3).hex()}@agency.example.gov" for i in range(n)]
-    with mock.patch.dict(engine.people._SCRYPT, {"n": 2**4}):
+    with mock.patch.dict(people_module._SCRYPT, {"n": 2**4}):
         for i, email in enumerate(emails):
             register(db, email, f"Bench {prefix} {i}", PASSWORD)
     return [client.sign_in(email) for email in emails]

@@ -1,8 +1,8 @@
 """Mentorflow's engine: program definitions, lifecycles, records. Knows nothing of the web."""
 
-from engine.errors import DefinitionError, MentorflowError, Problem
-from engine.loader import load_file, load_paths, load_text
-from engine.program import Program
+from .definition.loader import load_file, load_paths, load_text
+from .definition.program import Program
+from .errors import DefinitionError, MentorflowError, Problem
 
 __all__ = [
     "DefinitionError",

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import MentorflowError
+from .errors import MentorflowError
 
 
 @dataclass(frozen=True)

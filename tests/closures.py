@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.program import Program
-from engine.store import Enrollment, Person
-from engine.workflow import Workflow
+from mentorflow.engine.definition.program import Program
+from mentorflow.engine.records.store import Enrollment, Person
+from mentorflow.engine.service.workflow import Workflow
 from tests.support import Cast, Walk, make_cast, sample_answers, walk_to
 
 GENERAL = "general-mentoring"

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-import engine
-from engine.access import Actor, actor_for
-from engine.database import Database
-from engine.people import get_or_create_person, hash_password
-from engine.store import StaffRole
-from engine.workflow import Workflow
+from mentorflow import engine
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import StaffRole
+from mentorflow.engine.rules.access import Actor, actor_for
+from mentorflow.engine.service.people import get_or_create_person, hash_password
+from mentorflow.engine.service.workflow import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "engine" / "data" / "small.yaml"

@@ -17,12 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.access import Actor
-from engine.answers import clean_answers
-from engine.conditions import Condition, evaluate
-from engine.dates import parse_date_literal
-from engine.errors import MentorflowError
-from engine.fields import (
+from mentorflow.engine.definition.conditions import Condition, evaluate
+from mentorflow.engine.definition.dates import parse_date_literal
+from mentorflow.engine.definition.fields import (
     AnyField,
     BooleanField,
     ChoiceField,
@@ -38,10 +35,13 @@ from engine.fields import (
     TextField,
     choice_value,
 )
-from engine.program import Form, Lifecycle, Program, Transition
-from engine.records import EnrollmentRecord
-from engine.store import Enrollment
-from engine.workflow import Workflow
+from mentorflow.engine.definition.program import Form, Lifecycle, Program, Transition
+from mentorflow.engine.errors import MentorflowError
+from mentorflow.engine.records.enrollment import EnrollmentRecord
+from mentorflow.engine.records.store import Enrollment
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.rules.answers import clean_answers
+from mentorflow.engine.service.workflow import Workflow
 
 # Strings tried, in order, against a text field's `pattern` (extend as definitions need).
 PATTERN_CANDIDATES = (

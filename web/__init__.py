@@ -13,10 +13,10 @@ from typing import Any
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from engine.database import Database
-from engine.loader import load_paths
-from engine.settings import Settings
-from engine.workflow import Workflow
+from mentorflow.engine.definition.loader import load_paths
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.engine.settings import Settings
 
 csrf = CSRFProtect()
 
@@ -47,8 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
 
-    from engine.revisions import shown_answers
-    from web import (
+    from mentorflow.engine.service.revisions import shown_answers
+    from mentorflow.web import (
         accounts,
         admin,
         boundary,
@@ -59,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         public,
         reports,
     )
-    from web.diagram import lifecycle_svg
+    from mentorflow.web.diagram import lifecycle_svg
 
     app.jinja_env.globals.update(shown_answers=shown_answers, lifecycle_svg=lifecycle_svg)
     accounts.init_app(app)

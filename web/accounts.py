@@ -9,10 +9,10 @@ from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from engine.access import Actor
-from engine.accounts import SignInRefused, load_actor, register, sign_in
-from engine.errors import Conflict, InvalidAnswers
-from web.boundary import workflow
+from mentorflow.engine.errors import Conflict, InvalidAnswers
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.accounts import SignInRefused, load_actor, register, sign_in
+from mentorflow.web.boundary import workflow
 
 bp = Blueprint("accounts", __name__)
 login_manager = LoginManager()

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from engine.accounts import grant_staff, staff_list
-from engine.errors import Forbidden, InvalidAnswers
-from web.boundary import actor, programs, workflow
+from mentorflow.engine.errors import Forbidden, InvalidAnswers
+from mentorflow.engine.service.accounts import grant_staff, staff_list
+from mentorflow.web.boundary import actor, programs, workflow
 
 bp = Blueprint("admin", __name__)
 

@@ -14,10 +14,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from engine.access import Actor
-from engine.errors import Conflict, Forbidden, MentorflowError, NotFound
-from engine.program import Program
-from engine.workflow import Workflow
+from mentorflow.engine.definition.program import Program
+from mentorflow.engine.errors import Conflict, Forbidden, MentorflowError, NotFound
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.workflow import Workflow
 
 ANONYMOUS = Actor(person_id="", email="")  # relations() finds nothing for it
 

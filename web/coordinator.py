@@ -8,12 +8,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from engine.desk import open_items, queues, reminders_due, resolve_item, search
-from engine.errors import Forbidden, InvalidAnswers, MentorflowError, NotFound
-from engine.program import Program
-from engine.recognition import ended_early
-from engine.store import Enrollment
-from web.boundary import actor, program_or_404, workflow
+from mentorflow.engine.definition.program import Program
+from mentorflow.engine.errors import Forbidden, InvalidAnswers, MentorflowError, NotFound
+from mentorflow.engine.figures.recognition import ended_early
+from mentorflow.engine.records.store import Enrollment
+from mentorflow.engine.service.desk import open_items, queues, reminders_due, resolve_item, search
+from mentorflow.web.boundary import actor, program_or_404, workflow
 
 bp = Blueprint("coordinator", __name__)
 

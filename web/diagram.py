@@ -10,7 +10,7 @@ from collections import deque
 
 from markupsafe import Markup, escape
 
-from engine.program import Lifecycle
+from mentorflow.engine.definition.program import Lifecycle
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 150, 44, 70, 26, 16
 

@@ -15,16 +15,16 @@ from typing import Any
 from flask import current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from engine.access import Actor
-from engine.errors import Conflict, InvalidAnswers
-from engine.fields import EmailField, FileField, GroupField
-from engine.format import Eligibility
-from engine.program import Form, Program, Transition
-from engine.store import Attachment
-from engine.uploads import describe, store_upload
-from engine.views import EnrollmentView
-from web.boundary import workflow
-from web.formgen import form_class, raw_answers, show_if_json, stored_formdata
+from mentorflow.engine.definition.fields import EmailField, FileField, GroupField
+from mentorflow.engine.definition.format import Eligibility
+from mentorflow.engine.definition.program import Form, Program, Transition
+from mentorflow.engine.errors import Conflict, InvalidAnswers
+from mentorflow.engine.records.store import Attachment
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.uploads import describe, store_upload
+from mentorflow.engine.service.views import EnrollmentView
+from mentorflow.web.boundary import workflow
+from mentorflow.web.formgen import form_class, raw_answers, show_if_json, stored_formdata
 
 KEPT = "__kept"  # suffix of the hidden input naming a file uploaded before
 

@@ -18,8 +18,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form as PlainForm
 from wtforms import fields, widgets
 
-from engine.dates import parse_date_literal
-from engine.fields import (
+from mentorflow.engine.definition.dates import parse_date_literal
+from mentorflow.engine.definition.fields import (
     AnyField,
     BooleanField,
     ChoiceField,
@@ -36,7 +36,7 @@ from engine.fields import (
     choice_label,
     choice_value,
 )
-from engine.program import Form
+from mentorflow.engine.definition.program import Form
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms.fields.choices import SelectChoice

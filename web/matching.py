@@ -20,11 +20,11 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from engine.errors import Forbidden, MentorflowError, NotAvailable
-from engine.matching import Candidate, MatchResult
-from engine.program import Program
-from engine.store import Enrollment, MatchingRun
-from web.boundary import actor, program_or_404, workflow
+from mentorflow.engine.definition.program import Program
+from mentorflow.engine.errors import Forbidden, MentorflowError, NotAvailable
+from mentorflow.engine.records.store import Enrollment, MatchingRun
+from mentorflow.engine.rules.scoring import Candidate, MatchResult
+from mentorflow.web.boundary import actor, program_or_404, workflow
 
 bp = Blueprint("matching", __name__)
 

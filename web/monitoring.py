@@ -9,10 +9,14 @@ from flask import Blueprint, Response, render_template
 from flask_login import login_required
 from sqlalchemy import select
 
-from engine.recognition import RECOGNITION_COLUMNS, mentor_recognition, recognition_rows
-from engine.store import OutboxMessage
-from web.boundary import actor, workflow
-from web.coordinator import staff_program
+from mentorflow.engine.figures.recognition import (
+    RECOGNITION_COLUMNS,
+    mentor_recognition,
+    recognition_rows,
+)
+from mentorflow.engine.records.store import OutboxMessage
+from mentorflow.web.boundary import actor, workflow
+from mentorflow.web.coordinator import staff_program
 
 bp = Blueprint("monitoring", __name__)
 

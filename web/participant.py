@@ -16,8 +16,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from engine.access import may_fill, may_take
-from engine.errors import (
+from mentorflow.engine.definition.program import Form, Program
+from mentorflow.engine.errors import (
     AlreadyEnrolled,
     Conflict,
     Forbidden,
@@ -26,14 +26,14 @@ from engine.errors import (
     NotAvailable,
     NotFound,
 )
-from engine.program import Form, Program
-from engine.recognition import earlier_relationships
-from engine.records import EnrollmentRecord
-from engine.uploads import read_upload
-from engine.views import enrollment_view, enrollments_of, readable_attachment
-from engine.workflow_matching import mentors_with_places
-from web.boundary import actor, program_or_404, wants_json, workflow
-from web.filling import FormPage, account_defaults, answers_from_request, entry_edit
+from mentorflow.engine.figures.recognition import earlier_relationships
+from mentorflow.engine.records.enrollment import EnrollmentRecord
+from mentorflow.engine.rules.access import may_fill, may_take
+from mentorflow.engine.service.matching import mentors_with_places
+from mentorflow.engine.service.uploads import read_upload
+from mentorflow.engine.service.views import enrollment_view, enrollments_of, readable_attachment
+from mentorflow.web.boundary import actor, program_or_404, wants_json, workflow
+from mentorflow.web.filling import FormPage, account_defaults, answers_from_request, entry_edit
 
 bp = Blueprint("participant", __name__)
 

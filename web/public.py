@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from engine.program import Program
+from mentorflow.engine.definition.program import Program
 
 bp = Blueprint("public", __name__)
 

@@ -11,7 +11,7 @@ from flask_login import login_required
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
-from engine.reports import (
+from mentorflow.engine.figures.reports import (
     Filters,
     Report,
     cohort_dates,
@@ -19,8 +19,8 @@ from engine.reports import (
     program_reports,
     shown,
 )
-from web.boundary import workflow
-from web.coordinator import staff_program
+from mentorflow.web.boundary import workflow
+from mentorflow.web.coordinator import staff_program
 
 bp = Blueprint("reports", __name__)
 

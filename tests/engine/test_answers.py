@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import engine
-from engine.answers import clean_answers, describe_value
-from engine.errors import InvalidAnswers, MentorflowError
+from mentorflow import engine
+from mentorflow.engine.errors import InvalidAnswers, MentorflowError
+from mentorflow.engine.rules.answers import clean_answers, describe_value
 
 TODAY = dt.date(2024, 6, 15)
 SMALL = Path(__file__).parent / "data" / "small.yaml"

@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from engine.errors import Conflict
-from engine.store import Event
-from engine.workflow import Workflow
+from mentorflow.engine.errors import Conflict
+from mentorflow.engine.records.store import Event
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import People
 
 ANSWERS = {

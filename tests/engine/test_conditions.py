@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from engine.conditions import COMPARISONS, Condition, evaluate
-from engine.dates import DateLiteral, literals_in_order, parse_date_literal
+from mentorflow.engine.definition.conditions import COMPARISONS, Condition, evaluate
+from mentorflow.engine.definition.dates import DateLiteral, literals_in_order, parse_date_literal
 
 TODAY = dt.date(2024, 6, 15)
 C = Condition.model_validate

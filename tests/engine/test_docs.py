@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.conditions import OPERATORS
-from engine.fields import FIELD_TYPES
-from engine.format import Definition, Form, Lifecycle, ProgramInfo, State, Transition
+from mentorflow.engine.definition.conditions import OPERATORS
+from mentorflow.engine.definition.fields import FIELD_TYPES
+from mentorflow.engine.definition.format import (
+    Definition,
+    Form,
+    Lifecycle,
+    ProgramInfo,
+    State,
+    Transition,
+)
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "definition-format.md").read_text()
 

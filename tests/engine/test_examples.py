@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import engine
-from engine.fields import FIELD_TYPES, GroupField
+from mentorflow import engine
+from mentorflow.engine.definition.fields import FIELD_TYPES, GroupField
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 EXAMPLES = sorted(DEFINITIONS.glob("*.yaml"))

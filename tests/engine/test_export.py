@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from engine.export import (
+from mentorflow.engine.figures.export import (
     ENROLLMENT_COLUMNS,
     EVENT_COLUMNS,
     SUBMISSION_COLUMNS,
@@ -16,8 +16,8 @@ from engine.export import (
     csv_rows,
     export_program,
 )
-from engine.store import Enrollment, Event, Submission
-from engine.workflow import Workflow
+from mentorflow.engine.records.store import Enrollment, Event, Submission
+from mentorflow.engine.service.workflow import Workflow
 from tests.closures import EARLY_REASON, GENERAL, Closures, make_closures
 from tests.conftest import Clock, People
 from tests.support import make_cast, walk_to

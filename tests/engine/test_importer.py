@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import engine
-from engine import importer
-from engine.access import SYSTEM_ACTOR, Actor
-from engine.database import Database
-from engine.errors import Forbidden, ImportFailed, NotFound
-from engine.importer import import_applications
-from engine.people import get_or_create_person
-from engine.store import Enrollment, Event, OutboxMessage, Person, Submission
-from engine.workflow import Workflow
+from mentorflow import engine
+from mentorflow.engine.errors import Forbidden, ImportFailed, NotFound
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Enrollment, Event, OutboxMessage, Person, Submission
+from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
+from mentorflow.engine.service import importer
+from mentorflow.engine.service.importer import import_applications
+from mentorflow.engine.service.people import get_or_create_person
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import SMALL, Clock, People
 
 # small.yaml's mentee application, with a field of every kind a spreadsheet carries.

@@ -14,12 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import engine
-from engine.access import may_read, mentees_of, relations
-from engine.answers import clean_answers
-from engine.conditions import Condition, evaluate
-from engine.database import Database
-from engine.errors import (
+from mentorflow import engine
+from mentorflow.engine.definition.conditions import Condition, evaluate
+from mentorflow.engine.errors import (
     AlreadyEnrolled,
     Forbidden,
     FormNotOpen,
@@ -30,8 +27,11 @@ from engine.errors import (
     NotFound,
     StaleVersion,
 )
-from engine.store import Enrollment, Event
-from engine.workflow import Workflow
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Enrollment, Event
+from mentorflow.engine.rules.access import may_read, mentees_of, relations
+from mentorflow.engine.rules.answers import clean_answers
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import DATABASES, POSTGRES_URL, ROOT, SMALL, Clock, People, reset_postgres
 from tests.support import (
     TODAY,

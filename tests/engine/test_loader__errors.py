@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import engine
+from mentorflow import engine
 
 SMALL = (Path(__file__).parent / "data" / "small.yaml").read_text()
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-import engine
-from engine.yaml_source import read_yaml
+from mentorflow import engine
+from mentorflow.engine.definition.yaml_source import read_yaml
 
 SMALL_TEXT = (Path(__file__).parent / "data" / "small.yaml").read_text()
 GENERAL_TEXT = (

@@ -15,10 +15,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from engine.database import Database
-from engine.errors import MentorflowError
-from engine.mailer import deliver, parse_smtp_url
-from engine.store import OutboxMessage
+from mentorflow.engine.errors import MentorflowError
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import OutboxMessage
+from mentorflow.engine.service.mailer import deliver, parse_smtp_url
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

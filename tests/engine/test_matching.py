@@ -15,9 +15,9 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-import engine
-from engine.format import Criterion
-from engine.matching import Candidate, MatchResult, agreement, propose, score
+from mentorflow import engine
+from mentorflow.engine.definition.format import Criterion
+from mentorflow.engine.rules.scoring import Candidate, MatchResult, agreement, propose, score
 
 DEFINITION = """
 format: 1

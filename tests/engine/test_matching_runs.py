@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import engine
-from engine.access import Actor
-from engine.database import Database
-from engine.errors import Forbidden
-from engine.store import Event, MatchingRun, Pairing
-from engine.workflow import Workflow
-from engine.workflow_matching import matching_pool, mentors_with_places
+from mentorflow import engine
+from mentorflow.engine.errors import Forbidden
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Event, MatchingRun, Pairing
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.matching import matching_pool, mentors_with_places
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import Clock, People
 from tests.support import make_cast, sample_answers, state_of, walk_to
 

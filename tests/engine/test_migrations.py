@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from engine.database import Database, upgrade
-from engine.store import Base
+from mentorflow.engine.records.database import Database, upgrade
+from mentorflow.engine.records.store import Base
 
 
 def test_migrations_match_the_models(db: Database) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pydantic
 import pytest
 
-import engine
-from engine.fields import ChoiceField, GroupField, MultichoiceField
-from engine.program import choice_values
+from mentorflow import engine
+from mentorflow.engine.definition.fields import ChoiceField, GroupField, MultichoiceField
+from mentorflow.engine.definition.program import choice_values
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 

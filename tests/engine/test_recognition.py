@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.recognition import (
+from mentorflow.engine.figures.recognition import (
     RECOGNITION_COLUMNS,
     earlier_relationships,
     ended_early,
@@ -13,8 +13,8 @@ from engine.recognition import (
     outcome_states,
     recognition_rows,
 )
-from engine.store import Enrollment
-from engine.workflow import Workflow
+from mentorflow.engine.records.store import Enrollment
+from mentorflow.engine.service.workflow import Workflow
 from tests.closures import EARLY_REASON, GENERAL, Closures, make_closures
 from tests.conftest import Clock, People
 from tests.support import unique

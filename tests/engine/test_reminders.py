@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import engine
-from engine.access import Actor
-from engine.database import Database
-from engine.desk import reminders_due
-from engine.program import Program
-from engine.reminders import queue_reminders
-from engine.store import Enrollment, OutboxMessage
-from engine.workflow import Workflow
+from mentorflow import engine
+from mentorflow.engine.definition.program import Program
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Enrollment, OutboxMessage
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.desk import reminders_due
+from mentorflow.engine.service.reminders import queue_reminders
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import SMALL, Clock, People
 
 PROGRAM = "small-program"

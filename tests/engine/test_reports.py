@@ -23,11 +23,18 @@ from typing import Any
 
 import pytest
 
-import engine
-from engine.access import Actor
-from engine.database import Database
-from engine.reports import Filters, Report, cohort_dates, cohort_of, csv_rows, program_reports
-from engine.workflow import Workflow
+from mentorflow import engine
+from mentorflow.engine.figures.reports import (
+    Filters,
+    Report,
+    cohort_dates,
+    cohort_of,
+    csv_rows,
+    program_reports,
+)
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import SMALL, Clock, People
 from tests.support import unique
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-import engine
-from engine.database import Database
-from engine.revisions import shown_answers, stranded_enrollments
-from engine.store import Enrollment
-from engine.workflow import Workflow
+from mentorflow import engine
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Enrollment
+from mentorflow.engine.service.revisions import shown_answers, stranded_enrollments
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import SMALL, Clock, People
 
 ANSWERS = {

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from engine.schema import definition_schema, schema_text
+from mentorflow.engine.definition.schema import definition_schema, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "definitions").glob("*.yaml"))

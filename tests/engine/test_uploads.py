@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.database import Database
-from engine.errors import InvalidAnswers, NotFound
-from engine.fields import FileField
-from engine.uploads import read_upload, safe_name, store_upload
+from mentorflow.engine.definition.fields import FileField
+from mentorflow.engine.errors import InvalidAnswers, NotFound
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.service.uploads import read_upload, safe_name, store_upload
 
 RESUME = FileField(id="resume", label="Resume", type="file", accept=["pdf", "docx"], max_kb=1)
 

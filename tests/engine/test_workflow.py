@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import (
+from mentorflow.engine.errors import (
     AlreadyEnrolled,
     Forbidden,
     FormNotOpen,
@@ -14,7 +14,7 @@ from engine.errors import (
     NotFound,
     StaleVersion,
 )
-from engine.workflow import Workflow
+from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import Clock, People
 
 PROGRAM = "small-program"

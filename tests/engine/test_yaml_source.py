@@ -9,9 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import yaml_source
-from engine.errors import Problem
-from engine.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, Document, Pos, dotted, read_yaml
+from mentorflow.engine.definition import yaml_source
+from mentorflow.engine.definition.yaml_source import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    Document,
+    Pos,
+    dotted,
+    read_yaml,
+)
+from mentorflow.engine.errors import Problem
 
 FILE = "civil-eng.yaml"
 

@@ -20,11 +20,11 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from engine.access import Actor
-from engine.accounts import grant_staff, load_actor
-from engine.workflow import Workflow
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.accounts import grant_staff, load_actor
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.web import create_app
 from tests.conftest import Clock
-from web import create_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Response
@@ -63,7 +63,7 @@ class LiveServer:
 
     def actor(self, email: str) -> Actor:
         """The person with this e-mail as the engine sees them (for engine calls)."""
-        from engine.people import find_person
+        from mentorflow.engine.service.people import find_person
 
         with self.workflow.db.session() as session:
             person = find_person(session, email)

@@ -21,15 +21,15 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
-import engine.people
-from engine.access import Actor
-from engine.fields import BooleanField, ConsentField, FileField, GroupField
-from engine.program import Program
-from engine.store import OpenItem
-from engine.workflow import Workflow
+from mentorflow.engine.definition.fields import BooleanField, ConsentField, FileField, GroupField
+from mentorflow.engine.definition.program import Program
+from mentorflow.engine.records.store import OpenItem
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service import people as people_module
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.web import create_app
 from tests.conftest import DATABASES, POSTGRES_URL, SMALL, Clock, People, reset_postgres
 from tests.support import sample_answers, unique
-from web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERAL = "general-mentoring"
@@ -68,7 +68,7 @@ def app(
         patch.setenv("MENTORFLOW_INSTANCE", str(tmp / "instance"))
         patch.delenv("MENTORFLOW_SECRET_KEY", raising=False)
         # Cheap password hashes (the strength of the real ones is the engine tests' business).
-        patch.setitem(engine.people._SCRYPT, "n", 2**4)
+        patch.setitem(people_module._SCRYPT, "n", 2**4)
         found = create_app(
             {
                 "TESTING": True,

@@ -19,8 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from engine.access import Actor
-from engine.workflow import Workflow
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.workflow import Workflow
 from tests.support import sample_answers, unique
 
 GENERAL = "general-mentoring"

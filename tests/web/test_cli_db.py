@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, inspect, select
 
-from engine.database import Database
-from engine.people import check_password
-from engine.store import Enrollment, Event, Person, StaffRole
-from web.cli import main
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Enrollment, Event, Person, StaffRole
+from mentorflow.engine.service.people import check_password
+from mentorflow.web.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"

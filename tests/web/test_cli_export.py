@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.export import ENROLLMENT_COLUMNS, EVENT_COLUMNS, SUBMISSION_COLUMNS
-from engine.workflow import Workflow
+from mentorflow.engine.figures.export import ENROLLMENT_COLUMNS, EVENT_COLUMNS, SUBMISSION_COLUMNS
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.web.cli import main
 from tests.closures import EARLY_REASON, GENERAL, Closures, make_closures
 from tests.conftest import Clock, People
-from web.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine.access import Actor
-from engine.store import Enrollment, MatchingRun
-from engine.workflow import Workflow
+from mentorflow.engine.records.store import Enrollment, MatchingRun
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.web.cli import main
 from tests.conftest import People
 from tests.support import unique
 from tests.web.matching_pool import CRITERIA, GENERAL, Pool, make_pool
-from web.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Agency Workplace Mentoring Program"

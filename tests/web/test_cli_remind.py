@@ -16,12 +16,12 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine.access import Actor
-from engine.store import OutboxMessage, utcnow
-from engine.workflow import Workflow
+from mentorflow.engine.records.store import OutboxMessage, utcnow
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.web.cli import main
 from tests.conftest import SMALL, Clock, People
 from tests.engine.test_reminders import PROGRAM, make_active
-from web.cli import main
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.database import Database
-from engine.workflow import Workflow
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.web.cli import main
 from tests.conftest import SMALL, People
-from web.cli import main
 
 ANSWERS = {
     "name": "Ada",

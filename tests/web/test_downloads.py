@@ -9,11 +9,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.fields import FileField
-from engine.uploads import store_upload
+from mentorflow.engine.definition.fields import FileField
+from mentorflow.engine.service.uploads import store_upload
+from mentorflow.web import create_app
 from tests.conftest import ROOT, Clock, People
 from tests.support import sample_answers
-from web import create_app
 
 PROGRAM = "general-mentoring"
 

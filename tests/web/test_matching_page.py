@@ -19,15 +19,15 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-import engine.people
-from engine.access import Actor
-from engine.store import MatchingRun
-from engine.workflow import Workflow
+from mentorflow.engine.records.store import MatchingRun
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service import people as people_module
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.web import create_app
 from tests.conftest import DATABASES, POSTGRES_URL, Clock, People, reset_postgres
 from tests.support import unique
 from tests.web.conftest import Browser, redirects_to_login
 from tests.web.matching_pool import CRITERIA, GENERAL, Pool, make_pool
-from web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = f"/p/{GENERAL}/matching"
@@ -66,7 +66,7 @@ def site(
         url = POSTGRES_URL
     monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.delenv("MENTORFLOW_SECRET_KEY", raising=False)
-    monkeypatch.setitem(engine.people._SCRYPT, "n", 2**4)
+    monkeypatch.setitem(people_module._SCRYPT, "n", 2**4)
     app = create_app(
         {
             "TESTING": True,

@@ -8,7 +8,7 @@ from html import escape
 
 import pytest
 
-from engine.store import OutboxMessage
+from mentorflow.engine.records.store import OutboxMessage
 from tests.support import unique
 from tests.web.conftest import GENERAL, ROLES, World, redirects_to_login
 

@@ -14,9 +14,9 @@ from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from engine.access import SYSTEM_ACTOR
-from engine.importer import import_applications
-from engine.store import Enrollment, Submission
+from mentorflow.engine.records.store import Enrollment, Submission
+from mentorflow.engine.rules.access import SYSTEM_ACTOR
+from mentorflow.engine.service.importer import import_applications
 from tests.support import unique
 from tests.web.conftest import (
     GENERAL,

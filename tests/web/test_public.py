@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web import create_app
+from mentorflow.web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "engine" / "data" / "small.yaml"
@@ -72,7 +72,7 @@ def test_a_broken_definition_stops_the_app(tmp_path: Path, monkeypatch: pytest.M
     folder.mkdir()
     (folder / "small.yaml").write_text(SMALL.read_text().replace("revision: 1", "revision: 0"))
     monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
-    from engine import DefinitionError
+    from mentorflow.engine import DefinitionError
 
     with pytest.raises(DefinitionError, match="small.yaml:7:13"):
         create_app({"MENTORFLOW_DEFINITIONS": str(folder)})

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from engine.recognition import RECOGNITION_COLUMNS
+from mentorflow.engine.figures.recognition import RECOGNITION_COLUMNS
 from tests.closures import EARLY_REASON, GENERAL, Closures, make_closures
 from tests.conftest import Clock
 from tests.web.conftest import World, redirects_to_login

@@ -1,0 +1,189 @@
+"""The definition format, version 1, as pydantic models: the schema phase of loading.
+
+These models say what each key may hold. Whether the names in them point at
+something that exists (states, forms, fields, roles) is checked afterwards by
+`engine.checks`, with the whole definition in view. The JSON Schema published for
+editors is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .base import Name, ProgramId, StrictModel, Text
+from .conditions import Condition
+from .fields import AnyField, ChoiceItem
+
+ParticipantRole = Literal["mentor", "mentee"]
+# Who may be told, reminded or alerted.
+Audience = Literal["mentor", "mentee", "pair", "coordinator", "admin", "supervisor"]
+# Who may take a transition.
+Actor = Literal["coordinator", "admin", "mentor", "mentee", "pair", "supervisor"]
+Filler = Literal["mentor", "mentee", "pair", "coordinator", "supervisor"]
+Viewer = Literal["filler", "coordinator", "pair", "mentor", "mentee", "supervisor"]
+Signer = Literal["mentor", "mentee", "supervisor", "coordinator"]
+Outcome = Literal["completed", "ended_early", "not_started"]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class Contact(StrictModel):
+    name: Text
+    email: Email
+
+
+class DesiredOutcome(StrictModel):
+    id: Name
+    text: Text
+    measure: str | None = None
+
+
+class RelationshipMonths(StrictModel):
+    default: int = Field(ge=1)
+    min: int | None = Field(default=None, ge=1)
+    max: int | None = Field(default=None, ge=1)
+
+
+class ProgramInfo(StrictModel):
+    id: ProgramId
+    title: Text
+    agency: Text
+    revision: int = Field(ge=1)
+    contact: Contact
+    purpose: str | None = None
+    outcomes: list[DesiredOutcome] = []
+    guidelines: str | None = None
+    accepting_applications: bool = True
+    relationship_months: RelationshipMonths | None = None
+    report_min_group: int = Field(default=3, ge=1)
+
+
+class Eligibility(StrictModel):
+    text: Text
+    when: Condition
+
+
+class Capacity(StrictModel):
+    field: Name | None = None
+    default: int = Field(default=1, ge=1)
+    max: int | None = Field(default=None, ge=1)
+
+
+class Role(StrictModel):
+    label: Text
+    apply_form: Name
+    lifecycle: Name
+    eligibility: Eligibility | None = None
+    capacity: Capacity | None = None
+
+
+class Roles(StrictModel):
+    mentee: Role
+    mentor: Role
+
+
+class Section(StrictModel):
+    title: str | None = None
+    help: str | None = None
+    fields: list[AnyField] = Field(min_length=1)
+
+
+class Alert(StrictModel):
+    when: Condition
+    to: list[Audience] = Field(default=["coordinator"], min_length=1)
+    text: Text
+
+
+class Form(StrictModel):
+    title: Text
+    intro: str | None = None
+    filled_by: Filler
+    on: ParticipantRole | None = None
+    open_in: list[Name] = []
+    repeatable: bool = False
+    visible_to: list[Viewer] = Field(default=["filler", "coordinator"], min_length=1)
+    signatures: list[Signer] = []
+    alert: Alert | None = None
+    sections: list[Section] = Field(min_length=1)
+
+
+class Reminder(StrictModel):
+    after_days: int = Field(ge=1)
+    without: Name | None = None
+    to: list[Audience] = Field(min_length=1)
+    text: Text
+
+
+class State(StrictModel):
+    label: Text
+    description: str | None = None
+    final: bool = False
+    outcome: Outcome | None = None
+    notify: list[Audience] = []
+    reminder: Reminder | None = None
+
+
+class Requires(StrictModel):
+    forms: list[Name] = []
+    partner: bool = False
+    when: Condition | None = None
+    min_days_in_state: int | None = Field(default=None, ge=1)
+
+
+class Transition(StrictModel):
+    id: Name
+    label: Text
+    from_: Name | Literal["*"] | list[Name] = Field(alias="from")
+    to: Name
+    by: list[Actor] = []
+    requires: Requires | None = None
+    ask: Name | None = None
+    notify: list[Audience] = []
+    confirm: str | None = None
+    auto: bool = False
+
+
+class Lifecycle(StrictModel):
+    initial: Name
+    states: dict[Name, State] = Field(min_length=1)
+    transitions: list[Transition] = []
+
+
+class Criterion(StrictModel):
+    id: Name
+    label: Text
+    mentee: Name
+    mentor: Name
+    kind: Literal["overlap", "same", "different", "near", "at_least"]
+    weight: int | float = Field(default=1, gt=0)
+    required: bool = False
+    margin: int | float | None = Field(default=None, ge=0)
+
+
+class Matching(StrictModel):
+    on_match: Name
+    mentor_states: list[Name] | None = None
+    strategy: Literal["optimal", "greedy"] = "optimal"
+    criteria: list[Criterion] = []
+
+
+class Report(StrictModel):
+    id: Name
+    title: Text
+    form: Name
+    field: Name
+    chart: Literal["bar", "table"] = "bar"
+
+
+class Definition(StrictModel):
+    """One program definition file, as written."""
+
+    format: Literal[1]
+    program: ProgramInfo
+    choices: dict[Name, Annotated[list[ChoiceItem], Field(min_length=1)]] = {}
+    roles: Roles
+    forms: dict[Name, Form] = Field(min_length=1)
+    lifecycles: dict[Name, Lifecycle] = Field(min_length=1)
+    matching: Matching | None = None
+    reports: list[Report] = []

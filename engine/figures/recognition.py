@@ -1,0 +1,311 @@
+"""Closures and recognition: how relationships ended, and what each mentor gave.
+
+- `ended_early`: recent enrollments that reached a final state whose `outcome` is
+  `ended_early`, with the reasons given on the closing event's `ask` form, shown only
+  as that form's `visible_to` allows the viewer.
+- `earlier_relationships`: a mentee's pairings that have ended (returned to the pool,
+  then matched again), so the history of who mentored them is kept in view.
+- `mentor_recognition`: every mentor of a program with their relationships completed,
+  ended early, returned to the pool and ongoing, and the evaluations their mentees
+  wrote about those relationships, as far as the viewer may read them.
+
+A relationship's outcome is the outcome of the final state its mentee reached while
+paired with the mentor: the closing event keeps the pairing it ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..definition.program import Program
+from ..records.store import Enrollment, Event, Pairing, Person, Submission
+from ..rules.access import Actor, may_read, relations
+from ..service.revisions import ShownAnswer, shown_answers
+
+COMPLETED = "completed"
+ENDED_EARLY = "ended_early"
+
+
+def outcome_states(program: Program, role: str, outcome: str) -> frozenset[str]:
+    """The final states of `role`'s lifecycle whose `outcome` is `outcome`."""
+    lifecycle = program.lifecycle_of(role)
+    return frozenset(s for s, state in lifecycle.states.items() if state.outcome == outcome)
+
+
+@dataclass(frozen=True)
+class _TakenBy:
+    author_id: str | None
+
+
+def _ask_answers(
+    session: Session, program: Program, enrollment: Enrollment, event: Event, viewer: Actor
+) -> list[ShownAnswer] | None:
+    """The answers of the event's `ask` form if `viewer` may read them, else None."""
+    transition = program.lifecycle_of(enrollment.role).transitions.get(event.transition or "")
+    if event.answers is None or transition is None or transition.ask is None:
+        return None
+    form = program.forms[transition.ask]
+    roles = relations(session, viewer, enrollment)
+    if not may_read(form, _TakenBy(event.actor_id), viewer, roles):
+        return None
+    return shown_answers(form, event.answers)
+
+
+# ---------------------------------------------------------------- premature closures
+
+
+@dataclass(frozen=True)
+class EarlyClosure:
+    enrollment: Enrollment
+    state_label: str
+    at: dt.datetime
+    transition_label: str
+    closed_by: str  # a name, or 'Mentorflow' for the engine itself
+    mentor_name: str | None  # the mentor of the pairing the closure ended, if any
+    reasons: list[ShownAnswer] | None  # None: no ask form, or not readable by the viewer
+
+
+def ended_early(
+    session: Session, program: Program, viewer: Actor, limit: int = 20
+) -> list[EarlyClosure]:
+    """The `limit` most recent enrollments in an `ended_early` state, newest first."""
+    found: list[EarlyClosure] = []
+    for role in program.roles:
+        states = outcome_states(program, role, ENDED_EARLY)
+        if not states:
+            continue
+        lifecycle = program.lifecycle_of(role)
+        enrollments = session.scalars(
+            select(Enrollment)
+            .where(
+                Enrollment.program_id == program.id,
+                Enrollment.role == role,
+                Enrollment.state.in_(states),
+            )
+            .order_by(Enrollment.state_since.desc(), Enrollment.id)
+            .limit(limit)
+        )
+        for enrollment in enrollments:
+            event = session.scalars(
+                select(Event)
+                .where(Event.enrollment_id == enrollment.id, Event.to_state == enrollment.state)
+                .order_by(Event.id.desc())
+                .limit(1)
+            ).first()
+            if event is None:
+                continue
+            transition = lifecycle.transitions.get(event.transition or "")
+            actor = session.get(Person, event.actor_id) if event.actor_id else None
+            found.append(
+                EarlyClosure(
+                    enrollment=enrollment,
+                    state_label=lifecycle.label(enrollment.state),
+                    at=event.at,
+                    transition_label=transition.label if transition else event.kind,
+                    closed_by=(actor.name or actor.email) if actor else "Mentorflow",
+                    mentor_name=_mentor_name(session, event.pairing_id),
+                    reasons=_ask_answers(session, program, enrollment, event, viewer),
+                )
+            )
+    found.sort(key=lambda c: c.at, reverse=True)
+    return found[:limit]
+
+
+def _mentor_name(session: Session, pairing_id: str | None) -> str | None:
+    pairing = session.get(Pairing, pairing_id) if pairing_id else None
+    mentor = session.get(Enrollment, pairing.mentor_id) if pairing else None
+    return (mentor.person.name or mentor.person.email) if mentor else None
+
+
+# ---------------------------------------------------------------- earlier relationships
+
+
+@dataclass(frozen=True)
+class EarlierRelationship:
+    pairing_id: str
+    mentor_enrollment_id: str
+    mentor_name: str
+    mentor_email: str
+    started_at: dt.datetime
+    ended_at: dt.datetime
+
+
+def earlier_relationships(session: Session, mentee: Enrollment) -> list[EarlierRelationship]:
+    """The mentee's pairings that have ended, oldest first."""
+    rows = session.execute(
+        select(Pairing, Enrollment)
+        .join(Enrollment, Enrollment.id == Pairing.mentor_id)
+        .where(Pairing.mentee_id == mentee.id, Pairing.ended_at.is_not(None))
+        .order_by(Pairing.started_at, Pairing.id)
+    ).all()
+    found = []
+    for pairing, mentor in rows:
+        assert pairing.ended_at is not None
+        found.append(
+            EarlierRelationship(
+                pairing_id=pairing.id,
+                mentor_enrollment_id=mentor.id,
+                mentor_name=mentor.person.name or mentor.person.email,
+                mentor_email=mentor.person.email,
+                started_at=pairing.started_at,
+                ended_at=pairing.ended_at,
+            )
+        )
+    return found
+
+
+# ---------------------------------------------------------------- recognition of mentors
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One form a mentee filled during a relationship with the mentor."""
+
+    mentee_name: str
+    form_title: str
+    at: dt.datetime
+    answers: list[ShownAnswer]
+
+
+@dataclass
+class MentorRecord:
+    person_id: str
+    name: str
+    email: str
+    completed: int = 0
+    ended_early: int = 0
+    returned: int = 0  # the mentee went back to the pool
+    ongoing: int = 0
+    evaluations: list[Evaluation] | None = None
+
+    @property
+    def relationships(self) -> int:
+        return self.completed + self.ended_early + self.returned + self.ongoing
+
+
+def mentor_recognition(session: Session, program: Program, viewer: Actor) -> list[MentorRecord]:
+    """Every person who mentored in `program` (one row per person, however many mentor
+    enrollments they had), by name, with what their relationships came to.
+
+    Evaluations are the entries of forms filled by the mentee (`filled_by: mentee`) on
+    the mentee's enrollment during the pairing, shown only where the form's
+    `visible_to` lets `viewer` read that entry."""
+    completed = outcome_states(program, "mentee", COMPLETED)
+    early = outcome_states(program, "mentee", ENDED_EARLY)
+    mentee_forms = {
+        f.id: f for f in program.forms.values() if f.filled_by == "mentee" and f.owner == "mentee"
+    }
+    records: dict[str, MentorRecord] = {}
+    for enrollment in session.scalars(
+        select(Enrollment).where(Enrollment.program_id == program.id, Enrollment.role == "mentor")
+    ):
+        if enrollment.person_id not in records:
+            person = enrollment.person
+            records[enrollment.person_id] = MentorRecord(
+                person.id, person.name or person.email, person.email, evaluations=[]
+            )
+    pairings = list(
+        session.scalars(
+            select(Pairing)
+            .where(Pairing.program_id == program.id)
+            .order_by(Pairing.started_at, Pairing.id)
+        )
+    )
+    closing = _closing_states(session, [p.id for p in pairings])
+    for pairing in pairings:
+        mentor = session.get(Enrollment, pairing.mentor_id)
+        mentee = session.get(Enrollment, pairing.mentee_id)
+        if mentor is None or mentee is None or mentor.person_id not in records:
+            continue
+        record = records[mentor.person_id]
+        if pairing.ended_at is None:
+            record.ongoing += 1
+        elif closing.get(pairing.id) in completed:
+            record.completed += 1
+        elif closing.get(pairing.id) in early:
+            record.ended_early += 1
+        else:
+            record.returned += 1
+        if not mentee_forms:
+            continue
+        roles = relations(session, viewer, mentee)
+        entries = session.scalars(
+            select(Submission)
+            .where(
+                Submission.enrollment_id == mentee.id,
+                Submission.pairing_id == pairing.id,
+                Submission.form_id.in_(mentee_forms),
+            )
+            .order_by(Submission.created_at, Submission.id)
+        )
+        for entry in entries:
+            form = mentee_forms[entry.form_id]
+            if may_read(form, entry, viewer, roles):
+                assert record.evaluations is not None
+                record.evaluations.append(
+                    Evaluation(
+                        mentee_name=mentee.person.name or mentee.person.email,
+                        form_title=form.title,
+                        at=entry.created_at,
+                        answers=shown_answers(form, entry.answers),
+                    )
+                )
+    return sorted(records.values(), key=lambda r: (-r.completed, r.name.lower(), r.email))
+
+
+def _closing_states(session: Session, pairing_ids: list[str]) -> dict[str, str]:
+    """For each pairing, the state its mentee entered when the pairing ended: the
+    destination of the last transition event recorded under that pairing."""
+    if not pairing_ids:
+        return {}
+    found: dict[str, str] = {}
+    events = session.scalars(
+        select(Event)
+        .where(Event.pairing_id.in_(pairing_ids), Event.kind == "transition")
+        .order_by(Event.id)
+    )
+    for event in events:
+        assert event.pairing_id is not None
+        found[event.pairing_id] = event.to_state
+    return found
+
+
+RECOGNITION_COLUMNS = (
+    "mentor_name",
+    "mentor_email",
+    "relationships",
+    "completed",
+    "ended_early",
+    "returned_to_pool",
+    "ongoing",
+    "evaluations",
+)
+
+
+def recognition_rows(records: list[MentorRecord]) -> list[list[str]]:
+    """The CSV rows under `RECOGNITION_COLUMNS`; each evaluation as
+    'Form title (mentee, date): Label: answer; Label: answer', one per line."""
+    rows = []
+    for r in records:
+        evaluations = "\n".join(
+            f"{e.form_title} ({e.mentee_name}, {e.at.date().isoformat()}): "
+            + "; ".join(f"{a.label}: {a.text}" for a in e.answers)
+            for e in r.evaluations or []
+        )
+        rows.append(
+            [
+                r.name,
+                r.email,
+                str(r.relationships),
+                str(r.completed),
+                str(r.ended_early),
+                str(r.returned),
+                str(r.ongoing),
+                evaluations,
+            ]
+        )
+    return rows

@@ -1,0 +1,89 @@
+"""What an enrollment holds now: its current forms, their answers and signatures.
+
+The forms of a pairing belong to that pairing: after a mentee is matched again, the
+earlier pairing's forms stay in the history and the new pairing starts empty. Forms
+filled before any match (the application, screening notes) stay current throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..definition.program import Lifecycle, Program
+from .store import Enrollment, Submission
+
+
+@dataclass
+class EnrollmentRecord:
+    """One enrollment with its program and current submissions, loaded once per operation."""
+
+    session: Session
+    program: Program
+    enrollment: Enrollment
+    now: dt.datetime
+    _submissions: list[Submission] | None = field(default=None, repr=False)
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        return self.program.lifecycle_of(self.enrollment.role)
+
+    def submissions(self) -> list[Submission]:
+        """This enrollment's submissions of the current pairing and of before any pairing,
+        oldest first."""
+        if self._submissions is None:
+            e = self.enrollment
+            self._submissions = list(
+                self.session.scalars(
+                    select(Submission)
+                    .options(selectinload(Submission.signatures))
+                    .where(
+                        Submission.enrollment_id == e.id,
+                        or_(Submission.pairing_id.is_(None), Submission.pairing_id == e.pairing_id),
+                    )
+                    .order_by(Submission.created_at, Submission.id)
+                )
+            )
+        return self._submissions
+
+    def all_submissions(self) -> list[Submission]:
+        """Every submission of the enrollment, earlier pairings' included (for history)."""
+        return list(
+            self.session.scalars(
+                select(Submission)
+                .where(Submission.enrollment_id == self.enrollment.id)
+                .order_by(Submission.created_at, Submission.id)
+            )
+        )
+
+    def forget(self) -> None:
+        self._submissions = None
+
+    def entries(self, form_id: str) -> list[Submission]:
+        return [s for s in self.submissions() if s.form_id == form_id]
+
+    def current(self, form_id: str) -> Submission | None:
+        """The latest submission of a form (the latest entry of a repeatable one)."""
+        found = self.entries(form_id)
+        return found[-1] if found else None
+
+    def answer(self, name: str) -> Any:
+        """`form.field` over this enrollment's current answers (blank when unanswered)."""
+        form_id, _, field_id = name.partition(".")
+        submission = self.current(form_id)
+        return None if submission is None else submission.answers.get(field_id)
+
+    def missing_signatures(self, form_id: str) -> list[str]:
+        submission = self.current(form_id)
+        required = self.program.forms[form_id].signatures
+        if submission is None:
+            return list(required)
+        signed = {s.role for s in submission.signatures}
+        return [role for role in required if role not in signed]
+
+    def days_in_state(self) -> int:
+        return (self.now - self.enrollment.state_since).days

@@ -1,0 +1,1 @@
+"""Alembic migrations of the records schema (loaded by path; see env.py)."""

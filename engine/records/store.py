@@ -1,0 +1,259 @@
+"""The records: SQLAlchemy 2 models of people, enrollments, submissions and events.
+
+One database holds every program. Records name their program by id and keep the
+revision of the definition they were made under, so a new revision never breaks or
+hides older records. The schema is created and upgraded by Alembic migrations
+(`engine/records/migrations`), never by `create_all` outside tests of the migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def new_id() -> str:
+    """Record ids are random, so a URL reveals nothing about how many records exist."""
+    return secrets.token_hex(8)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC timestamps on both databases: SQLite keeps no zone, so we store UTC
+    there and give it back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Person(Base):
+    """Someone known by e-mail; an account once they have a password."""
+
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(256), default=None)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class StaffRole(Base):
+    """A coordinator of one program."""
+
+    __tablename__ = "staff_roles"
+    __table_args__ = (UniqueConstraint("person_id", "program_id", "role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    program_id: Mapped[str] = mapped_column(String(63))
+    role: Mapped[str] = mapped_column(String(20), default="coordinator")
+
+
+class Enrollment(Base):
+    """One person in one role of one program; a mentee's also carries the relationship."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        Index("ix_enrollments_program_state", "program_id", "role", "state"),
+        Index("ix_enrollments_person", "person_id", "program_id"),
+    )
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    program_id: Mapped[str] = mapped_column(String(63))
+    role: Mapped[str] = mapped_column(String(10))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    state: Mapped[str] = mapped_column(String(64))
+    state_since: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revision: Mapped[int] = mapped_column(Integer)
+    # Changes on every write; a write based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    supervisor_email: Mapped[str | None] = mapped_column(String(320), default=None)
+    capacity: Mapped[int | None] = mapped_column(Integer, default=None)  # mentors
+    # The current pairing (mentees and, for convenience, nothing on mentors). Not a
+    # foreign key: pairings point back at enrollments, and a cycle would complicate
+    # migrations on SQLite for no gain.
+    pairing_id: Mapped[str | None] = mapped_column(String(16), default=None)
+    is_final: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # every write sets it
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Pairing(Base):
+    """A mentee with a mentor, from the match until the mentee returns to the pool or ends."""
+
+    __tablename__ = "pairings"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    program_id: Mapped[str] = mapped_column(String(63))
+    mentee_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"))
+    mentor_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_pairings_mentor_open", "mentor_id", "ended_at"),)
+
+
+class Submission(Base):
+    """One filling of a form on an enrollment (one entry of a repeatable form)."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_enrollment_form", "enrollment_id", "form_id"),)
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    pairing_id: Mapped[str | None] = mapped_column(ForeignKey("pairings.id"), default=None)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    revision: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    signatures: Mapped[list[Signature]] = relationship(
+        cascade="all, delete-orphan", order_by="Signature.signed_at"
+    )
+
+
+class Signature(Base):
+    __tablename__ = "signatures"
+    __table_args__ = (UniqueConstraint("submission_id", "role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"))
+    role: Mapped[str] = mapped_column(String(20))  # mentor, mentee, supervisor, coordinator
+    # Who signed; None when a coordinator recorded the paper signature of a supervisor
+    # who has no account yet.
+    signer_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    # Set when a coordinator recorded a signature given on paper by someone else.
+    recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Attachment(Base):
+    """A file attached to a form answer, stored under MENTORFLOW_UPLOADS."""
+
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_as: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Event(Base):
+    """The append-only history: every application, transition and import."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_enrollment", "enrollment_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"))
+    program_id: Mapped[str] = mapped_column(String(63))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    actor_role: Mapped[str] = mapped_column(String(20))  # as whom; 'system' for auto
+    kind: Mapped[str] = mapped_column(String(20))  # apply, transition, import, match
+    transition: Mapped[str | None] = mapped_column(String(64), default=None)
+    from_state: Mapped[str | None] = mapped_column(String(64), default=None)
+    to_state: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    revision: Mapped[int] = mapped_column(Integer)
+    pairing_id: Mapped[str | None] = mapped_column(ForeignKey("pairings.id"), default=None)
+
+
+class OpenItem(Base):
+    """Something on the coordinator's desk until resolved: a form alert, for now."""
+
+    __tablename__ = "open_items"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"))
+    program_id: Mapped[str] = mapped_column(String(63))
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id"), default=None)
+    text: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    resolved_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+
+
+class OutboxMessage(Base):
+    """Mail to send: written in the same transaction as what caused it."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    program_id: Mapped[str | None] = mapped_column(String(63), default=None)
+    enrollment_id: Mapped[str | None] = mapped_column(ForeignKey("enrollments.id"), default=None)
+    to_email: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(100))  # what caused it, to send nothing twice
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class LoginAttempt(Base):
+    """Sign-in attempts, kept in the database so a throttle holds across app servers."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MatchingRun(Base):
+    """One run of matching, kept so a decision can be explained later: who was in the
+    pool with which answers, the settings, and what was proposed and confirmed."""
+
+    __tablename__ = "matching_runs"
+    __table_args__ = (Index("ix_matching_runs_program", "program_id", "created_at"),)
+    id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
+    program_id: Mapped[str] = mapped_column(String(63))
+    revision: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    strategy: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    confirmed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,157 @@
+"""Who may do what: roles of a person towards one enrollment, and the rules built on them.
+
+Visibility is decided here, in the engine, so that no page, download, export or
+command can forget it. A person's relations to an enrollment are worked out from the
+records: their own enrollment, the pairing, the supervisor link, staff roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..definition.program import Form, Program, Transition
+from ..records.store import Enrollment, Pairing, Person, StaffRole
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone acting: a signed-in person, or the engine itself (auto transitions)."""
+
+    person_id: str | None
+    email: str
+    name: str = ""
+    is_admin: bool = False
+    coordinator_of: frozenset[str] = frozenset()
+
+    @property
+    def is_system(self) -> bool:
+        return self.person_id is None
+
+    def is_staff(self, program_id: str) -> bool:
+        return self.is_admin or program_id in self.coordinator_of
+
+
+SYSTEM_ACTOR = Actor(person_id=None, email="", name="Mentorflow")
+
+
+def actor_for(session: Session, person: Person) -> Actor:
+    programs = session.scalars(
+        select(StaffRole.program_id).where(StaffRole.person_id == person.id)
+    ).all()
+    return Actor(
+        person_id=person.id,
+        email=person.email,
+        name=person.name,
+        is_admin=person.is_admin,
+        coordinator_of=frozenset(programs),
+    )
+
+
+def open_pairing(session: Session, enrollment: Enrollment) -> Pairing | None:
+    if enrollment.pairing_id is None:
+        return None
+    return session.get(Pairing, enrollment.pairing_id)
+
+
+def mentees_of(session: Session, mentor: Enrollment) -> list[Enrollment]:
+    """The mentees a mentor holds now (open pairings)."""
+    return list(
+        session.scalars(
+            select(Enrollment)
+            .join(Pairing, Pairing.mentee_id == Enrollment.id)
+            .where(Pairing.mentor_id == mentor.id, Pairing.ended_at.is_(None))
+            .order_by(Pairing.started_at)
+        )
+    )
+
+
+def partners(session: Session, enrollment: Enrollment) -> list[Enrollment]:
+    """A mentee's mentor, or a mentor's mentees."""
+    if enrollment.role == "mentor":
+        return mentees_of(session, enrollment)
+    pairing = open_pairing(session, enrollment)
+    if pairing is None:
+        return []
+    mentor = session.get(Enrollment, pairing.mentor_id)
+    return [mentor] if mentor else []
+
+
+def relations(session: Session, actor: Actor, enrollment: Enrollment) -> frozenset[str]:
+    """Every role `actor` plays towards `enrollment`: admin, coordinator, mentee,
+    mentor, pair (either party of the relationship) and supervisor."""
+    if actor.is_system:
+        return frozenset({SYSTEM})
+    found: set[str] = set()
+    if actor.is_admin:
+        found.add("admin")
+    if enrollment.program_id in actor.coordinator_of:
+        found.add("coordinator")
+    if enrollment.person_id == actor.person_id:
+        found |= {enrollment.role, "pair"}
+    else:
+        for partner in partners(session, enrollment):
+            if partner.person_id == actor.person_id:
+                found |= {partner.role, "pair"}
+    if enrollment.supervisor_email and enrollment.supervisor_email == actor.email:
+        found.add("supervisor")
+    return frozenset(found)
+
+
+def may_view(roles: Iterable[str]) -> bool:
+    return bool(set(roles))
+
+
+def may_take(transition: Transition, roles: frozenset[str]) -> bool:
+    if SYSTEM in roles:
+        return transition.auto
+    return "admin" in roles or bool(transition.by & roles)
+
+
+def may_fill(form: Form, roles: frozenset[str]) -> bool:
+    """The form's filler, or staff entering a paper form on someone's behalf."""
+    if roles & {"admin", "coordinator"}:
+        return True
+    if form.filled_by == "pair":
+        return "pair" in roles and bool(roles & {"mentor", "mentee"})
+    return form.filled_by in roles
+
+
+class Authored(Protocol):
+    @property
+    def author_id(self) -> str | None: ...
+
+
+def may_read(form: Form, submission: Authored | None, actor: Actor, roles: frozenset[str]) -> bool:
+    """`visible_to`: filler, coordinator, pair, mentor, mentee, supervisor; admins always."""
+    if "admin" in roles:
+        return True
+    visible = form.visible_to
+    if "filler" in visible and submission is not None and submission.author_id == actor.person_id:
+        return True
+    if "coordinator" in visible and "coordinator" in roles:
+        return True
+    if "pair" in visible and "pair" in roles and roles & {"mentor", "mentee"}:
+        return True
+    return bool(visible & roles & {"mentor", "mentee", "supervisor"})
+
+
+def signing_roles(form: Form, roles: frozenset[str]) -> list[str]:
+    """The signatures of `form` this person gives in their own name."""
+    return [role for role in form.signatures if role in roles]
+
+
+def staff_emails(session: Session, program: Program) -> list[str]:
+    rows = session.scalars(
+        select(Person.email)
+        .join(StaffRole, StaffRole.person_id == Person.id)
+        .where(StaffRole.program_id == program.id)
+        .order_by(Person.email)
+    )
+    return list(rows)

@@ -1,0 +1,376 @@
+"""The core of the workflow service: transactions, applying, transitions, auto moves.
+
+Every call is one database transaction: the change, its event and its messages commit
+together or not at all. Every write checks the enrollment's version, so of two
+coordinators pressing the same button exactly one wins and the other is told, with
+nothing half-written. Forms (`workflow_forms`) and matching (`workflow_matching`)
+build on this class; `engine.workflow.Workflow` is the whole service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..definition.lifecycle import destination
+from ..definition.program import Program, Transition
+from ..errors import (
+    Conflict,
+    Forbidden,
+    GuardsFailed,
+    InvalidAnswers,
+    NotAvailable,
+    NotFound,
+    StaleVersion,
+)
+from ..records.database import Database
+from ..records.enrollment import EnrollmentRecord
+from ..records.store import (
+    Enrollment,
+    Event,
+    Pairing,
+    Person,
+    Submission,
+    utcnow,
+)
+from ..rules.access import (
+    SYSTEM_ACTOR,
+    Actor,
+    may_take,
+    relations,
+)
+from ..rules.answers import clean_answers
+from ..rules.guards import blocked_reasons
+from .applications import (
+    already_enrolled,
+    application_rows,
+    state_notice,
+    supervisor_email,
+    supervisor_field,
+)
+from .notify import queue
+
+MAX_AUTO_STEPS = 20  # auto transitions that feed each other stop here, never loop
+
+
+class WorkflowBase:
+    def __init__(
+        self,
+        programs: Mapping[str, Program],
+        db: Database,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ):
+        self.programs = programs
+        self.db = db
+        self.clock = clock
+
+    # -- plumbing -----------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work; lost races and a busy database become conflicts (409)."""
+        session = self.db.session()
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError:
+            raise StaleVersion() from None
+        except OperationalError as exc:
+            if "locked" in str(exc).lower() or "could not serialize" in str(exc).lower():
+                raise Conflict("The database was busy with another change; try again.") from None
+            raise
+        except IntegrityError:
+            raise Conflict("This clashed with another change made at the same time.") from None
+        finally:
+            session.close()
+
+    def program(self, program_id: str) -> Program:
+        found = self.programs.get(program_id)
+        if found is None:
+            raise NotFound(f"There is no program '{program_id}'.")
+        return found
+
+    def record(
+        self, session: Session, enrollment_id: str, program_id: str | None = None
+    ) -> EnrollmentRecord:
+        enrollment = session.get(Enrollment, enrollment_id)
+        if enrollment is None or (program_id and enrollment.program_id != program_id):
+            raise NotFound("There is no such enrollment.")
+        program = self.program(enrollment.program_id)
+        return EnrollmentRecord(session, program, enrollment, self.clock())
+
+    def roles(self, record: EnrollmentRecord, actor: Actor) -> frozenset[str]:
+        """The actor's roles towards the enrollment; NotFound when they may not see it."""
+        found = relations(record.session, actor, record.enrollment)
+        if not found:
+            raise NotFound("There is no such enrollment.")
+        return found
+
+    @staticmethod
+    def _check_version(enrollment: Enrollment, expected: int | None) -> None:
+        if expected is not None and expected != enrollment.version:
+            raise StaleVersion()
+
+    def _touch(self, record: EnrollmentRecord) -> None:
+        # Any write to an enrollment's records changes its version, even at the same
+        # instant as the last one: flagging forces the UPDATE that bumps it.
+        record.enrollment.updated_at = record.now
+        flag_modified(record.enrollment, "updated_at")
+
+    # -- applying ------------------------------------------------------------------
+
+    def apply(
+        self, program_id: str, role: str, actor: Actor, answers: Mapping[str, Any]
+    ) -> Enrollment:
+        program = self.program(program_id)
+        if role not in program.roles:
+            raise NotFound(f"{program.title} has no role '{role}'.")
+        if not program.info.accepting_applications:
+            raise Conflict(f"{program.title} is not accepting applications right now.")
+        if actor.person_id is None:
+            raise Forbidden("Sign in to apply.")
+        with self.transaction() as session:
+            person = session.get(Person, actor.person_id)
+            if person is None:
+                raise NotFound("There is no such person.")
+            return self._enroll(session, program, role, person, answers, actor)
+
+    def _enroll(
+        self,
+        session: Session,
+        program: Program,
+        role: str,
+        person: Person,
+        answers: Mapping[str, Any],
+        actor: Actor,
+        *,
+        state: str | None = None,
+    ) -> Enrollment:
+        lifecycle = program.lifecycle_of(role)
+        existing = session.scalars(
+            select(Enrollment).where(
+                Enrollment.program_id == program.id,
+                Enrollment.role == role,
+                Enrollment.person_id == person.id,
+                Enrollment.is_final.is_(False),
+            )
+        ).first()
+        if existing is not None:
+            raise already_enrolled(program, role, person.email, existing.id)
+        clean = self.clean_apply_answers(program, role, person.email, answers)
+        now = self.clock()
+        rows = application_rows(program, role, person.id, clean, actor, now)
+        enrollment = Enrollment(person=person, **rows.enrollment)
+        session.add(enrollment)
+        session.flush()
+        session.add(Submission(**rows.submission))
+        session.add(Event(**rows.event))
+        record = EnrollmentRecord(session, program, enrollment, now)
+        self._announce_state(record)
+        if state is not None and state != lifecycle.initial:
+            self._place(record, state, actor)
+        self._run_autos(record)
+        return enrollment
+
+    def clean_apply_answers(
+        self,
+        program: Program,
+        role: str,
+        email: str,
+        answers: Mapping[str, Any],
+        existing: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The apply form's answers checked (eligibility included); `existing`: the stored
+        answers of an edited application, whose files an empty file input keeps."""
+        form = program.apply_form(role)
+        clean = clean_answers(
+            form,
+            answers,
+            today=self.clock().date(),
+            eligibility=program.roles[role].eligibility,
+            existing=existing,
+        )
+        link = supervisor_email(program, role, clean)
+        if link is not None and link == email.lower():
+            field = supervisor_field(program, role)
+            raise InvalidAnswers(
+                {field or "": "Give your supervisor's e-mail address, not your own."}
+            )
+        return clean
+
+    def _place(self, record: EnrollmentRecord, state: str, actor: Actor) -> None:
+        """Put an imported enrollment straight into a state, recorded as an event."""
+        lifecycle = record.lifecycle
+        if state not in lifecycle.states:
+            raise NotFound(
+                f"There is no state '{state}' in the {record.enrollment.role} lifecycle."
+            )
+        before = record.enrollment.state
+        self._enter(record, state)
+        record.session.add(self._event(record, actor, "coordinator", "import", None, before, None))
+        self._announce_state(record)
+
+    # -- transitions ---------------------------------------------------------------
+
+    def transitions_for(
+        self, record: EnrollmentRecord, roles: frozenset[str]
+    ) -> list[tuple[Transition, list[str]]]:
+        """The transitions this viewer may take from the current state, each with the
+        reasons it is blocked (empty when it can be taken)."""
+        return [
+            (t, blocked_reasons(record, t))
+            for t in record.lifecycle.leaving(record.enrollment.state)
+            if t.by and may_take(t, roles)
+        ]
+
+    def take(
+        self,
+        enrollment_id: str,
+        transition_id: str,
+        actor: Actor,
+        answers: Mapping[str, Any] | None = None,
+        expected_version: int | None = None,
+        program_id: str | None = None,
+    ) -> Enrollment:
+        with self.transaction() as session:
+            record = self.record(session, enrollment_id, program_id)
+            roles = self.roles(record, actor)
+            transition = record.lifecycle.transitions.get(transition_id)
+            if transition is None:
+                raise NotFound(f"There is no transition '{transition_id}'.")
+            if not may_take(transition, roles):
+                raise Forbidden(f"You may not {transition.label.lower()} here.")
+            self._check_version(record.enrollment, expected_version)
+            self._check_possible(record, transition)
+            ask_answers = None
+            if transition.ask is not None:
+                form = record.program.forms[transition.ask]
+                ask_answers = clean_answers(form, answers or {}, today=record.now.date())
+            role = acting_role(roles, transition)
+            self._move(record, transition, actor, role, ask_answers)
+            self._run_autos(record)
+            return record.enrollment
+
+    def _check_possible(self, record: EnrollmentRecord, transition: Transition) -> None:
+        state = record.enrollment.state
+        if destination(record.lifecycle.machine, transition.id, state) is None:
+            raise NotAvailable(
+                f"{transition.label} is not possible from {record.lifecycle.label(state)}."
+            )
+        reasons = blocked_reasons(record, transition)
+        if reasons:
+            raise GuardsFailed(transition.label, reasons)
+
+    def _move(
+        self,
+        record: EnrollmentRecord,
+        transition: Transition,
+        actor: Actor,
+        role: str,
+        answers: dict[str, Any] | None,
+    ) -> None:
+        before = record.enrollment.state
+        pairing_id = record.enrollment.pairing_id
+        self._enter(record, transition.dest)
+        record.session.add(
+            self._event(
+                record, actor, role, "transition", transition.id, before, answers, pairing_id
+            )
+        )
+        if transition.notify:
+            label = record.lifecycle.label(transition.dest)
+            queue(
+                record.session,
+                record.program,
+                record.enrollment,
+                transition.notify,
+                f"{transition.label}: now {label}",
+                f"{record.enrollment.person.name or record.enrollment.person.email}: "
+                f"{transition.label}. The enrollment is now {label}.",
+                f"transition:{transition.id}",
+            )
+        self._announce_state(record)
+
+    def _enter(self, record: EnrollmentRecord, state: str) -> None:
+        enrollment = record.enrollment
+        enrollment.state = state
+        enrollment.state_since = record.now
+        enrollment.is_final = state in record.lifecycle.finals
+        self._touch(record)
+        if (
+            enrollment.role == "mentee"
+            and enrollment.pairing_id
+            and (enrollment.is_final or record.program.waiting_for_match(state))
+        ):
+            # The mentor's place is freed; the pairing and its forms stay in the history.
+            pairing = record.session.get(Pairing, enrollment.pairing_id)
+            if pairing is not None:
+                pairing.ended_at = record.now
+            enrollment.pairing_id = None
+            record.forget()
+
+    def _event(
+        self,
+        record: EnrollmentRecord,
+        actor: Actor,
+        role: str,
+        kind: str,
+        transition_id: str | None,
+        before: str | None,
+        answers: dict[str, Any] | None,
+        pairing_id: str | None = None,
+    ) -> Event:
+        return Event(
+            enrollment_id=record.enrollment.id,
+            program_id=record.program.id,
+            at=record.now,
+            actor_id=actor.person_id,
+            actor_role=role,
+            kind=kind,
+            transition=transition_id,
+            from_state=before,
+            to_state=record.enrollment.state,
+            answers=answers,
+            revision=record.program.revision,
+            pairing_id=pairing_id or record.enrollment.pairing_id,
+        )
+
+    def _announce_state(self, record: EnrollmentRecord) -> None:
+        enrollment = record.enrollment
+        notice = state_notice(
+            record.program,
+            enrollment.role,
+            enrollment.state,
+            enrollment.person.name or enrollment.person.email,
+        )
+        if notice is not None:
+            queue(record.session, record.program, enrollment, *notice)
+
+    def _run_autos(self, record: EnrollmentRecord) -> None:
+        """Take every `auto` transition whose guards hold, as the system."""
+        record.session.flush()
+        for _ in range(MAX_AUTO_STEPS):
+            ready = [
+                t
+                for t in record.lifecycle.leaving(record.enrollment.state)
+                if t.auto and not blocked_reasons(record, t)
+            ]
+            if not ready:
+                return
+            self._move(record, ready[0], SYSTEM_ACTOR, "system", None)
+            record.session.flush()
+
+
+def acting_role(roles: frozenset[str], transition: Transition) -> str:
+    for role in ("coordinator", "admin", "mentor", "mentee", "supervisor", "pair"):
+        if role in roles and (role in transition.by or role == "admin"):
+            return role
+    return sorted(roles)[0]

@@ -1,0 +1,202 @@
+"""Filling and signing forms on an enrollment, and the alerts a submission raises."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from ..definition.conditions import evaluate
+from ..definition.program import Form
+from ..errors import (
+    Forbidden,
+    FormNotOpen,
+    NotFound,
+)
+from ..records.enrollment import EnrollmentRecord
+from ..records.store import (
+    OpenItem,
+    Person,
+    Signature,
+    Submission,
+)
+from ..rules.access import (
+    Actor,
+    may_fill,
+    partners,
+    signing_roles,
+)
+from ..rules.answers import clean_answers
+from .applications import mentor_capacity, supervisor_email
+from .core import WorkflowBase
+from .notify import queue
+
+
+class FormFilling(WorkflowBase):
+    # -- forms ---------------------------------------------------------------------
+
+    def submit(
+        self,
+        enrollment_id: str,
+        form_id: str,
+        actor: Actor,
+        answers: Mapping[str, Any],
+        expected_version: int | None = None,
+        program_id: str | None = None,
+    ) -> Submission:
+        with self.transaction() as session:
+            record = self.record(session, enrollment_id, program_id)
+            roles = self.roles(record, actor)
+            form = self.form_on(record, form_id)
+            if not may_fill(form, roles):
+                raise Forbidden(f"You may not fill the {form.title}.")
+            if record.enrollment.state not in form.open_in:
+                state = record.lifecycle.label(record.enrollment.state)
+                raise FormNotOpen(
+                    f"The {form.title} cannot be filled while the enrollment is {state}."
+                )
+            self._check_version(record.enrollment, expected_version)
+            existing = None if form.repeatable else record.current(form_id)
+            if existing is not None and form.signatures and not record.missing_signatures(form_id):
+                raise FormNotOpen(
+                    f"The {form.title} is signed by everyone and can no longer be changed."
+                )
+            if form.apply_for is not None:
+                clean = self.clean_apply_answers(
+                    record.program,
+                    form.apply_for,
+                    record.enrollment.person.email,
+                    answers,
+                    existing.answers if existing else None,
+                )
+                record.enrollment.supervisor_email = supervisor_email(
+                    record.program, form.apply_for, clean
+                )
+                record.enrollment.capacity = mentor_capacity(record.program, form.apply_for, clean)
+            else:
+                clean = clean_answers(
+                    form,
+                    answers,
+                    today=record.now.date(),
+                    existing=existing.answers if existing else None,
+                )
+            if existing is None:
+                submission = Submission(
+                    enrollment_id=record.enrollment.id,
+                    form_id=form_id,
+                    pairing_id=record.enrollment.pairing_id,
+                    author_id=actor.person_id,
+                    revision=record.program.revision,
+                    answers=clean,
+                    created_at=record.now,
+                    updated_at=record.now,
+                )
+                session.add(submission)
+            else:
+                submission = existing
+                if clean != existing.answers:
+                    submission.signatures.clear()  # editing a form clears its signatures
+                submission.answers = clean
+                submission.updated_at = record.now
+                submission.revision = record.program.revision
+            self._touch(record)
+            session.flush()
+            record.forget()
+            self._raise_alert(record, form_id, submission)
+            self._run_autos(record)
+            return submission
+
+    def form_on(self, record: EnrollmentRecord, form_id: str) -> Form:
+        form = record.program.forms.get(form_id)
+        if (
+            form is None
+            or form.owner != record.enrollment.role
+            or not (form.open_in or form.apply_for)
+        ):
+            raise NotFound(f"There is no form '{form_id}' on this enrollment.")
+        return form
+
+    def _raise_alert(self, record: EnrollmentRecord, form_id: str, submission: Submission) -> None:
+        alert = record.program.forms[form_id].alert
+        if alert is None or not evaluate(alert.when, submission.answers.get, record.now.date()):
+            return
+        record.session.add(
+            OpenItem(
+                enrollment_id=record.enrollment.id,
+                program_id=record.program.id,
+                submission_id=submission.id,
+                text=alert.text,
+                raised_at=record.now,
+            )
+        )
+        queue(
+            record.session,
+            record.program,
+            record.enrollment,
+            alert.to,
+            alert.text,
+            alert.text,
+            f"alert:{submission.id}",
+        )
+
+    def sign(
+        self,
+        enrollment_id: str,
+        form_id: str,
+        actor: Actor,
+        on_behalf_of: str | None = None,
+        program_id: str | None = None,
+    ) -> Submission:
+        """Sign the current submission of a form; signing twice changes nothing. Staff may
+        record a signature given on paper (`on_behalf_of`: the signing role)."""
+        with self.transaction() as session:
+            record = self.record(session, enrollment_id, program_id)
+            roles = self.roles(record, actor)
+            form = self.form_on(record, form_id)
+            submission = record.current(form_id)
+            if submission is None:
+                raise FormNotOpen(f"The {form.title} has not been submitted yet.")
+            if on_behalf_of is not None:
+                if not roles & {"coordinator", "admin"}:
+                    raise Forbidden(
+                        "Only a coordinator may record a signature on someone's behalf."
+                    )
+                if on_behalf_of not in form.signatures:
+                    raise NotFound(f"The {form.title} asks for no {on_behalf_of} signature.")
+                wanted = [on_behalf_of]
+            else:
+                wanted = signing_roles(form, roles)
+                if not wanted:
+                    raise Forbidden(f"You are not asked to sign the {form.title}.")
+            signed = {s.role for s in submission.signatures}
+            for role in wanted:
+                if role in signed:
+                    continue
+                signer = actor.person_id if on_behalf_of is None else self._signer_for(record, role)
+                submission.signatures.append(
+                    Signature(
+                        role=role,
+                        signer_id=signer,
+                        recorded_by_id=actor.person_id if on_behalf_of else None,
+                        signed_at=record.now,
+                    )
+                )
+            self._touch(record)
+            session.flush()
+            self._run_autos(record)
+            return submission
+
+    def _signer_for(self, record: EnrollmentRecord, role: str) -> str | None:
+        enrollment = record.enrollment
+        if role == enrollment.role:
+            return enrollment.person_id
+        if role == "supervisor" and enrollment.supervisor_email:
+            person = record.session.scalars(
+                select(Person).where(Person.email == enrollment.supervisor_email)
+            ).first()
+            return person.id if person else None
+        for partner in partners(record.session, enrollment):
+            if partner.role == role:
+                return partner.person_id
+        return None

@@ -1,0 +1,430 @@
+"""Importing applications from a spreadsheet export (CSV): every row checked, all or nothing.
+
+The header names the apply form's fields by id; each further line is one application.
+Every row goes through the same validator as the web form (`Workflow.clean_apply_answers`:
+`clean_answers` with the role's eligibility and the supervisor link), and belongs to the
+person whose e-mail is in the form's first `email` field without `link`. While any row is
+bad nothing is written, and `ImportFailed` lists every bad row with the line it starts on.
+
+Otherwise the people, enrollments, apply submissions, events and state notices are written
+in one transaction, each kind with one bulk INSERT (SQLAlchemy's insertmanyvalues): the
+records are those `Workflow._enroll` writes for one application, built by the same
+`application_rows`, `state_notice` and `already_enrolled`. Existing people and open
+enrollments are looked up with one IN query per chunk of e-mails, never per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..definition.fields import EmailField, GroupField, TextField
+from ..definition.program import Form, Program
+from ..errors import (
+    Forbidden,
+    ImportFailed,
+    InvalidAnswers,
+    MentorflowError,
+    NotFound,
+    known_list,
+    suggest,
+)
+from ..records.enrollment import EnrollmentRecord
+from ..records.store import Base, Enrollment, Event, OutboxMessage, Person, Submission, new_id
+from ..rules.access import Actor
+from ..rules.guards import blocked_reasons
+from .applications import already_enrolled, application_rows, state_notice
+from .notify import NewEnrollmentRecipients
+from .people import normalise_email
+from .workflow import Workflow
+
+CHUNK = 500  # e-mails per IN query: well under every database's limit on parameters
+PROGRESS_EVERY = 100  # rows between progress reports
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    program_id: str
+    role: str
+    state: str  # where the new enrollments were placed (the initial state by default)
+    enrollment_ids: tuple[str, ...]  # in file order
+    new_people: int  # people created (the others already had a record with that e-mail)
+
+    @property
+    def imported(self) -> int:
+        return len(self.enrollment_ids)
+
+
+@dataclass
+class _Application:
+    line: int
+    email: str
+    clean: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+
+
+def import_applications(
+    workflow: Workflow,
+    program_id: str,
+    role: str,
+    csv_text_or_file: str | TextIO | Iterable[str],
+    *,
+    state: str | None = None,
+    actor: Actor,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import every row of a CSV export as an application to `role` of a program.
+
+    `csv_text_or_file`: the text, or a text file opened with `newline=""`. `state` places
+    the new enrollments in that state of the role's lifecycle, recorded as an 'import'
+    event. `progress` is called with the number of rows checked so far. Raises
+    ImportFailed (nothing written) when the header or any row is bad.
+    """
+    program = workflow.program(program_id)
+    if role not in program.roles:
+        raise NotFound(f"{program.title} has no role '{role}'.")
+    if not actor.is_system and not actor.is_staff(program.id):
+        raise Forbidden("Only a coordinator may import applications.")
+    lifecycle = program.lifecycle_of(role)
+    target = lifecycle.initial if state is None else state
+    if target not in lifecycle.states:
+        raise NotFound(
+            f"There is no state '{state}' in the {role} lifecycle{suggest(state, lifecycle.states)} "
+            f"{known_list(lifecycle.states)}."
+        )
+    form = program.apply_form(role)
+    own = _own_email_field(form)
+    if own is None:
+        raise MentorflowError(
+            f"The {form.title} has no e-mail field without a link, so imported applications "
+            "would belong to nobody."
+        )
+
+    applications = _check_rows(workflow, program, role, form, own, csv_text_or_file, progress)
+    with workflow.transaction() as session:
+        people = _existing_people(session, [a.email for a in applications])
+        _check_open_enrollments(session, program, role, applications)
+        bad = [(a.line, " ".join(a.problems)) for a in applications if a.problems]
+        if bad:
+            raise ImportFailed(bad)
+        result = _write(workflow, session, program, role, target, actor, applications, people)
+    if progress is not None:
+        progress(len(applications))
+    return result
+
+
+# ---------------------------------------------------------------- reading and checking
+
+
+def _own_email_field(form: Form) -> str | None:
+    """The form's first e-mail field without `link`: whose application it is."""
+    return next(
+        (f.id for f in form.fields.values() if isinstance(f, EmailField) and f.link is None),
+        None,
+    )
+
+
+def _records(source: str | TextIO | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the line it starts on (csv's line_num is the line it
+    ends on, later than its start when a quoted cell holds line breaks)."""
+    lines = io.StringIO(source, newline="") if isinstance(source, str) else source
+    reader = csv.reader(lines, strict=True)
+    start = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFailed(
+                [(start, f"This line cannot be read as CSV: {exc}.")],
+                f"The file cannot be read as CSV from line {start}; nothing was imported.",
+            ) from None
+        except UnicodeDecodeError:
+            raise ImportFailed(
+                [(reader.line_num + 1, "This line is not UTF-8 text.")],
+                "The file is not UTF-8 text; save it as CSV UTF-8 and try again.",
+            ) from None
+        if any(cell.strip() for cell in record):
+            yield start, record
+        start = reader.line_num + 1
+
+
+def _header(form: Form, cells: list[str]) -> list[str]:
+    columns = [c.strip() for c in cells]
+    if columns:
+        columns[0] = columns[0].removeprefix("\ufeff")  # the byte-order mark Excel writes
+    problems: list[str] = []
+    seen: set[str] = set()
+    unknown = []
+    for number, name in enumerate(columns, start=1):
+        if not name:
+            problems.append(f"Column {number} has no name; name every column after a field id.")
+        elif name in seen:
+            problems.append(f"The column '{name}' appears twice.")
+        elif name not in form.fields:
+            unknown.append(name + suggest(name, form.fields))
+        elif isinstance(form.fields[name], GroupField):
+            problems.append(
+                f"'{name}' is a group of entries, which cannot be imported from a CSV column; "
+                "leave it out and have applicants fill it in on the form."
+            )
+        seen.add(name)
+    if unknown:
+        fields = "a field" if len(unknown) == 1 else "fields"
+        problems.insert(
+            0,
+            f"Not {fields} of the {form.title}: {', '.join(unknown)} "
+            f"{known_list(f.id for f in form.fields.values() if not isinstance(f, GroupField))}.",
+        )
+    if problems:
+        raise ImportFailed(
+            [(1, p) for p in problems], "The header row has problems; nothing was imported."
+        )
+    return columns
+
+
+def _check_rows(
+    workflow: Workflow,
+    program: Program,
+    role: str,
+    form: Form,
+    own: str,
+    source: str | TextIO | Iterable[str],
+    progress: Callable[[int], None] | None,
+) -> list[_Application]:
+    """Every row read and checked on its own and against the file's other rows."""
+    records = _records(source)
+    first = next(records, None)
+    if first is None:
+        raise ImportFailed([(1, "The file is empty: it needs a header row naming the fields.")])
+    columns = _header(form, first[1])
+    label = form.fields[own].label
+    applications: list[_Application] = []
+    first_line: dict[str, int] = {}
+    for done, (line, cells) in enumerate(records, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+        application = _Application(line, "", {})
+        applications.append(application)
+        if len(cells) != len(columns):
+            application.problems.append(
+                f"This row has {len(cells)} cells; the header names {len(columns)} columns."
+            )
+            continue
+        raw = dict(zip(columns, cells, strict=True))
+        try:
+            application.clean = workflow.clean_apply_answers(
+                program, role, normalise_email(raw.get(own, "")), raw
+            )
+        except InvalidAnswers as exc:
+            application.problems.append(str(exc))
+            continue
+        email = application.clean.get(own)
+        if not email:
+            application.problems.append(
+                f"The {label} ('{own}') is blank: an imported application belongs to the "
+                "person with that e-mail."
+            )
+            continue
+        application.email = str(email)
+        if application.email in first_line:
+            application.problems.append(
+                f"{email} is also on line {first_line[application.email]}; "
+                "each person applies once."
+            )
+        else:
+            first_line[application.email] = line
+    return applications
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _existing_people(session: Session, emails: list[str]) -> dict[str, tuple[str, str]]:
+    """Existing people by e-mail: (id, name)."""
+    found: dict[str, tuple[str, str]] = {}
+    for chunk in _chunks(sorted({e for e in emails if e})):
+        rows = session.execute(
+            select(Person.email, Person.id, Person.name).where(Person.email.in_(chunk))
+        )
+        found.update({email: (pid, name) for email, pid, name in rows})
+    return found
+
+
+def _check_open_enrollments(
+    session: Session, program: Program, role: str, applications: list[_Application]
+) -> None:
+    """A row is bad when its person already holds an open enrollment in the role."""
+    by_email = {a.email: a for a in applications if a.email and not a.problems}
+    for chunk in _chunks(sorted(by_email)):
+        rows = session.execute(
+            select(Person.email, Enrollment.id)
+            .join(Enrollment, Enrollment.person_id == Person.id)
+            .where(
+                Enrollment.program_id == program.id,
+                Enrollment.role == role,
+                Enrollment.is_final.is_(False),
+                Person.email.in_(chunk),
+            )
+        )
+        for email, enrollment_id in rows:
+            application = by_email[email]
+            if not application.problems:
+                application.problems.append(
+                    str(already_enrolled(program, role, email, enrollment_id))
+                )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _person_name(form: Form, clean: dict[str, Any]) -> str:
+    """An imported person's name: the apply form's `name` text field, when it has one."""
+    name = clean.get("name") if isinstance(form.fields.get("name"), TextField) else None
+    return str(name).strip()[:200] if name else ""
+
+
+def _write(
+    workflow: Workflow,
+    session: Session,
+    program: Program,
+    role: str,
+    target: str,
+    actor: Actor,
+    applications: list[_Application],
+    people: dict[str, tuple[str, str]],
+) -> ImportResult:
+    """The records `Workflow._enroll(..., state=target)` writes, for every row at once."""
+    lifecycle = program.lifecycle_of(role)
+    form = program.apply_form(role)
+    now = workflow.clock()
+    placed = target != lifecycle.initial
+    new_people: list[dict[str, Any]] = []
+    named: list[dict[str, Any]] = []
+    enrollments: list[dict[str, Any]] = []
+    submissions: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    outbox: list[dict[str, Any]] = []
+    recipients = NewEnrollmentRecipients(session, program)
+
+    def announce(row: dict[str, Any], state: str, who: str, email: str) -> None:
+        notice = state_notice(program, role, state, who)
+        if notice is None:
+            return
+        roles, subject, body, reason = notice
+        for address in recipients(role, email, row["supervisor_email"], roles):
+            outbox.append(
+                {
+                    "program_id": program.id,
+                    "enrollment_id": row["id"],
+                    "to_email": address,
+                    "subject": f"[{program.title}] {subject}",
+                    "body": body,
+                    "reason": reason,
+                }
+            )
+
+    for application in applications:
+        email, name = application.email, _person_name(form, application.clean)
+        if email in people:
+            person_id, known_name = people[email]
+            if name and not known_name:  # as get_or_create_person does
+                named.append({"id": person_id, "name": name})
+                known_name = name
+        else:
+            person_id, known_name = new_id(), name
+            new_people.append({"id": person_id, "email": email, "name": name})
+        rows = application_rows(program, role, person_id, application.clean, actor, now)
+        enrollment = rows.enrollment
+        enrollment["version"] = 2 if placed else 1  # as `_enroll`: written, then placed
+        enrollment["is_final"] = target in lifecycle.finals
+        enrollments.append(enrollment)
+        submissions.append(rows.submission)
+        events.append(rows.event)
+        who = known_name or email
+        announce(enrollment, lifecycle.initial, who, email)
+        if placed:  # as Workflow._place: the state entered now, recorded as an event
+            enrollment["state"] = target
+            events.append(
+                {
+                    "enrollment_id": enrollment["id"],
+                    "program_id": program.id,
+                    "at": now,
+                    "actor_id": actor.person_id,
+                    "actor_role": "coordinator",
+                    "kind": "import",
+                    "transition": None,
+                    "from_state": lifecycle.initial,
+                    "to_state": target,
+                    "answers": None,
+                    "revision": program.revision,
+                    "pairing_id": None,
+                }
+            )
+            announce(enrollment, target, who, email)
+
+    # Core inserts (each one statement, batched by insertmanyvalues): the ORM's bulk
+    # insert adds per-row bookkeeping and would set the enrollments' version itself.
+    if new_people:
+        session.execute(insert(_table(Person)), new_people)
+    if named:
+        session.execute(update(Person), named)
+    if enrollments:
+        session.execute(insert(_table(Enrollment)), enrollments)
+        session.execute(insert(_table(Submission)), submissions)
+        session.execute(insert(_table(Event)), [e for e in events if e["kind"] == "apply"])
+        if placed:
+            session.execute(insert(_table(Event)), [e for e in events if e["kind"] == "import"])
+    if outbox:
+        session.execute(insert(_table(OutboxMessage)), outbox)
+    _run_autos(workflow, session, program, role, target, now, enrollments, submissions)
+    return ImportResult(
+        program_id=program.id,
+        role=role,
+        state=target,
+        enrollment_ids=tuple(e["id"] for e in enrollments),
+        new_people=len(new_people),
+    )
+
+
+def _table(model: type[Base]) -> Table:
+    return model.metadata.tables[model.__tablename__]
+
+
+def _run_autos(
+    workflow: Workflow,
+    session: Session,
+    program: Program,
+    role: str,
+    target: str,
+    now: dt.datetime,
+    enrollments: list[dict[str, Any]],
+    submissions: list[dict[str, Any]],
+) -> None:
+    """Take the `auto` transitions whose guards already hold, as `_enroll` does.
+
+    Guards are first checked in memory on each new record (it holds only its application);
+    only the enrollments an auto transition really leaves from are loaded and moved.
+    """
+    autos = [t for t in program.lifecycle_of(role).leaving(target) if t.auto]
+    if not autos:
+        return
+    ready = []
+    for row, answers in zip(enrollments, submissions, strict=True):
+        enrollment = Enrollment(**row)
+        record = EnrollmentRecord(session, program, enrollment, now, [Submission(**answers)])
+        if any(not blocked_reasons(record, t) for t in autos):
+            ready.append(row["id"])
+    for enrollment_id in ready:
+        record = workflow.record(session, enrollment_id)
+        workflow._run_autos(record)

@@ -1,0 +1,130 @@
+"""Reminders from the definition, queued once per occurrence.
+
+A state's `reminder: {after_days, without, to, text}` is due once an enrollment has
+waited `after_days` days (in the state and, with `without`, since the last entry of that
+form) and again every `after_days` days while that holds. Each occurrence has a stable
+key kept in `OutboxMessage.reason`, so queueing twice the same day writes nothing new.
+`engine.desk.reminders_due` decides what is due; this module writes the messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..definition.program import Program
+from ..records.database import Database
+from ..records.store import OutboxMessage
+from .core import WorkflowBase
+from .desk import Due, reminders_due
+from .notify import recipients, write_messages
+
+REASON_LENGTH = 100  # OutboxMessage.reason
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One reminder that is due: who it is about, its key, and who is told."""
+
+    program_id: str
+    enrollment_id: str
+    who: str
+    state: str
+    text: str
+    days: int
+    period: int
+    key: str
+    to: tuple[str, ...]
+    already_queued: bool  # an earlier run queued this occurrence
+
+    @property
+    def queued(self) -> int:
+        """The messages this run wrote (or, in a dry run, would write)."""
+        return 0 if self.already_queued else len(self.to)
+
+
+def reminder_key(due: Due) -> str:
+    """`reminder:<enrollment>:<state>:<since>:<period>`, within the column's length."""
+    since = due.since or due.enrollment.state_since
+    stamp = since.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    key = f"reminder:{due.enrollment.id}:{due.state}:{stamp}:{due.period}"
+    if len(key) > REASON_LENGTH:  # a very long state id: keep the key unique and short
+        state = hashlib.sha256(due.state.encode()).hexdigest()[:16]
+        key = f"reminder:{due.enrollment.id}:{state}:{stamp}:{due.period}"
+    return key
+
+
+def queue_reminders(
+    target: WorkflowBase | Database,
+    programs: Mapping[str, Program] | Iterable[Program],
+    now: dt.datetime,
+    dry_run: bool = False,
+) -> list[Occurrence]:
+    """Queue one message per recipient of every due reminder not queued before, in one
+    transaction; with `dry_run`, only say what is due and write nothing."""
+    db = target.db if isinstance(target, WorkflowBase) else target
+    chosen = list(programs.values()) if isinstance(programs, Mapping) else list(programs)
+    found: list[Occurrence] = []
+    session = db.session()
+    try:
+        for program in chosen:
+            found += _program_reminders(session, program, now, dry_run)
+        if not dry_run:
+            session.commit()
+    finally:
+        session.close()  # a dry run ends here, its transaction rolled back
+    return found
+
+
+def _program_reminders(
+    session: Session, program: Program, now: dt.datetime, dry_run: bool
+) -> list[Occurrence]:
+    due = reminders_due(session, program, now)
+    keys = {d.enrollment.id: reminder_key(d) for d in due}
+    done = set(
+        session.scalars(
+            select(OutboxMessage.reason).where(
+                OutboxMessage.program_id == program.id,
+                OutboxMessage.reason.in_(list(keys.values()) or [""]),
+            )
+        )
+    )
+    found = []
+    for d in due:
+        enrollment = d.enrollment
+        key = keys[enrollment.id]
+        addresses = tuple(recipients(session, program, enrollment, d.to))
+        who = enrollment.person.name or enrollment.person.email
+        label = program.lifecycle_of(enrollment.role).label(d.state)
+        if key not in done and not dry_run:
+            write_messages(
+                session,
+                program,
+                enrollment,
+                addresses,
+                f"Reminder: {who}",
+                f"{d.text}\n\n{who} ({program.roles[enrollment.role].label}) has "
+                f"been {label} for {d.days} days.",
+                key,
+                now,
+            )
+        found.append(
+            Occurrence(
+                program_id=program.id,
+                enrollment_id=enrollment.id,
+                who=who,
+                state=d.state,
+                text=d.text,
+                days=d.days,
+                period=d.period,
+                key=key,
+                to=addresses,
+                already_queued=key in done,
+            )
+        )
+    return found

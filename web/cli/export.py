@@ -1,0 +1,79 @@
+"""`mentorflow export`: a program's enrollments, submissions and events, as CSV or JSON.
+
+Registered on the `mentorflow` group when the cli package imports this module. The rows come
+from `engine.export`; this only writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import click
+
+from mentorflow.engine.figures.export import (
+    ENROLLMENT_COLUMNS,
+    EVENT_COLUMNS,
+    SUBMISSION_COLUMNS,
+    csv_rows,
+    export_program,
+)
+
+from .common import find_program, friendly, load_programs, main, open_database
+
+
+@main.command("export")
+@click.argument("program_id", metavar="PROGRAM")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: enrollments.csv, submissions.csv and events.csv; json: one export.json.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="The folder to write into (created if missing).",
+)
+@friendly
+def export(program_id: str, format_: str, out_dir: str) -> None:
+    """Export a program's enrollments, submissions and events.
+
+    The files hold everything the program's staff may read: every form's answers (with
+    the form's visible_to), every history entry with its answers, names and e-mail
+    addresses. Keep them as you keep the program's files.
+    """
+    program = find_program(load_programs(), program_id)
+    database = open_database()
+    try:
+        with database.session() as session:
+            data = export_program(session, program)
+    finally:
+        database.dispose()
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = (
+        ("enrollments", ENROLLMENT_COLUMNS, data.enrollments),
+        ("submissions", SUBMISSION_COLUMNS, data.submissions),
+        ("events", EVENT_COLUMNS, data.events),
+    )
+    counts = ", ".join(f"{len(rows)} {name}" for name, _, rows in tables)
+    if format_ == "json":
+        target = folder / "export.json"
+        with target.open("w", encoding="utf-8") as f:
+            json.dump(data.as_json(), f, ensure_ascii=False, indent=2)
+            f.write("\n")
+        click.echo(f"Wrote {target} ({counts}) for {program.title}.")
+        return
+    for name, columns, rows in tables:
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(columns)
+            out.writerows(csv_rows(rows, columns))
+    click.echo(f"Wrote {counts} as CSV into {folder} for {program.title}.")

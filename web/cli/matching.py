@@ -1,0 +1,116 @@
+"""`mentorflow match`: propose a mentor for every waiting mentee, and confirm."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mentorflow.engine.definition.program import Program
+from mentorflow.engine.errors import (
+    MentorflowError,
+)
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.rules.access import SYSTEM_ACTOR
+from mentorflow.engine.service.workflow import Workflow
+
+from .common import find_program, friendly, load_programs, main, open_database
+
+
+@main.command()
+@click.argument("program_id", metavar="PROGRAM")
+@click.option("--dry-run", is_flag=True, help="Only propose: confirm nothing, save nothing.")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the proposals, each criterion's points and the unmatched to this file.",
+)
+@click.option(
+    "--by",
+    "by_email",
+    metavar="EMAIL",
+    help="The coordinator or admin confirming, as the history records it (default: the system).",
+)
+@friendly
+def match(program_id: str, dry_run: bool, csv_file: str | None, by_email: str | None) -> None:
+    """Propose matches for every waiting mentee and (without --dry-run) confirm them."""
+    programs = load_programs()
+    program = find_program(programs, program_id)
+    if program.matching is None:
+        raise MentorflowError(f"{program.title} has no matching section in its definition.")
+    database = open_database()
+    try:
+        workflow = Workflow(programs, database)
+        confirmer = _confirmer(database, program, by_email) if by_email else SYSTEM_ACTOR
+        click.echo("Scoring and solving the matching pool...", err=True)
+        run_id, result = workflow.propose_matches(program.id, SYSTEM_ACTOR, save=not dry_run)
+        click.echo(
+            f"Scored {len(result.mentees)} waiting mentees against {len(result.mentors)} "
+            f"mentors with places; solved: {len(result.proposals)} proposed.",
+            err=True,
+        )
+        emails = {c.enrollment_id: c.email for c in [*result.mentees, *result.mentors]}
+        _print_proposals(program, result, emails)
+        if csv_file:
+            _write_match_csv(csv_file, program, result, emails)
+        if dry_run or not result.proposals:
+            return
+        pairs = [(p.mentee_id, p.mentor_id) for p in result.proposals]
+        with click.progressbar(length=len(pairs), label="Confirming", file=sys.stderr) as bar:
+            outcomes = workflow.confirm_matches(
+                program.id, pairs, confirmer, run_id, progress=bar.update
+            )
+    finally:
+        database.dispose()
+    refused = [(m, t, why) for m, t, why in outcomes if why]
+    click.echo(f"Confirmed {len(outcomes) - len(refused)} of {len(outcomes)} matches.")
+    for mentee_id, mentor_id, why in refused:
+        click.echo(f"  refused: {emails[mentee_id]} -> {emails[mentor_id]}: {why}")
+
+
+def _confirmer(database: Database, program: Program, email: str) -> Any:
+    from mentorflow.engine.service.accounts import load_actor
+    from mentorflow.engine.service.people import find_person
+
+    with database.session() as session:
+        person = find_person(session, email)
+        person_id = person.id if person else None
+    found = load_actor(database, person_id) if person_id else None
+    if found is None or not found.is_staff(program.id):
+        raise MentorflowError(f"{email} is not a coordinator of {program.title} or an admin.")
+    return found
+
+
+def _print_proposals(program: Program, result: Any, emails: dict[str, str]) -> None:
+    click.echo(
+        f"{len(result.proposals)} proposed for {program.title} ({result.strategy}), "
+        f"total score {_number(result.total_score)}:"
+    )
+    for p in result.proposals:
+        click.echo(f"  {emails[p.mentee_id]} -> {emails[p.mentor_id]}  score {_number(p.score)}")
+    if result.unmatched:
+        click.echo(f"{len(result.unmatched)} left without a mentor:")
+        for u in result.unmatched:
+            click.echo(f"  {emails[u.mentee_id]}: {u.reason}")
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
+
+
+def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str, str]) -> None:
+    """One row per proposal (its criteria's points), then one per mentee left without a
+    mentor (the reason in the last column, empty for proposals)."""
+    criteria = [c.id for c in program.matching.criteria] if program.matching else []
+    with Path(path).open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["mentee_email", "mentor_email", "score", *criteria, "reason"])
+        for p in result.proposals:
+            points = [_number(p.points.get(c, 0.0)) for c in criteria]
+            out.writerow([emails[p.mentee_id], emails[p.mentor_id], _number(p.score), *points, ""])
+        for u in result.unmatched:
+            out.writerow([emails[u.mentee_id], "", "", *([""] * len(criteria)), u.reason])

@@ -1,0 +1,127 @@
+"""`mentorflow db upgrade`, `user add` and `import`: the database, staff and imported applications."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.engine import make_url
+
+from mentorflow.engine.errors import (
+    ImportFailed,
+    InvalidAnswers,
+    MentorflowError,
+)
+from mentorflow.engine.rules.access import SYSTEM_ACTOR
+from mentorflow.engine.service.accounts import grant_staff
+from mentorflow.engine.service.importer import import_applications
+from mentorflow.engine.service.people import looks_like_email
+from mentorflow.engine.service.workflow import Workflow
+
+from .common import find_program, friendly, load_programs, main, open_database
+
+
+@main.group()
+def db() -> None:
+    """The database: its schema."""
+
+
+@db.command()
+@friendly
+def upgrade() -> None:
+    """Apply pending migrations (every command that uses the database does this first)."""
+    database = open_database()
+    try:
+        where = make_url(database.url).render_as_string(hide_password=True)
+        click.echo(f"The database at {where} is up to date.")
+    finally:
+        database.dispose()
+
+
+@main.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name as people read it.")
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator"]))
+@click.option("--program", "program_id", help="The program a coordinator coordinates.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+@friendly
+def user_add(
+    email: str, name: str, role: str, program_id: str | None, password_stdin: bool
+) -> None:
+    """Create a staff account, or give an existing person the role."""
+    if not looks_like_email(email):
+        raise MentorflowError(f"'{email}' is not an e-mail address such as name@example.gov.")
+    if role == "coordinator" and not program_id:
+        raise MentorflowError("A coordinator needs --program naming the program they coordinate.")
+    if role == "admin" and program_id:
+        raise MentorflowError("An admin has every program; leave out --program.")
+    program = find_program(load_programs(), program_id) if program_id else None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True, err=True, type=str
+        )
+    database = open_database()
+    try:
+        click.echo(grant_staff(database, email, name, program, password))
+    except InvalidAnswers as exc:
+        raise MentorflowError(next(iter(exc.errors.values()))) from None
+    finally:
+        database.dispose()
+
+
+@main.command("import")
+@click.argument("program_id", metavar="PROGRAM")
+@click.argument("role")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--state", help="Place the new enrollments in this state (recorded as an event).")
+@friendly
+def import_(program_id: str, role: str, csv_file: str, state: str | None) -> None:
+    """Load applications from a spreadsheet export; nothing is imported while any row is bad."""
+    programs = load_programs()
+    program = find_program(programs, program_id)
+    with Path(csv_file).open(encoding="utf-8-sig", newline="") as f:
+        try:
+            text = f.read()
+        except UnicodeDecodeError:
+            raise MentorflowError(
+                f"{csv_file} is not UTF-8 text; save it as CSV UTF-8 and try again."
+            ) from None
+    try:  # for the progress bar; the importer reports what cannot be read
+        rows = max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
+    except csv.Error:
+        rows = 0
+    database = open_database()
+    try:
+        workflow = Workflow(programs, database)
+        with click.progressbar(
+            length=rows, label="Checking rows", file=sys.stderr, show_pos=True
+        ) as bar:
+            done = 0
+
+            def progress(n: int) -> None:
+                nonlocal done
+                bar.update(n - done)
+                done = n
+
+            result = import_applications(
+                workflow, program.id, role, text, state=state, actor=SYSTEM_ACTOR, progress=progress
+            )
+    except ImportFailed as exc:
+        for line, message in exc.rows:
+            click.echo(f"{csv_file}:{line}: {message}", err=True)
+        raise
+    finally:
+        database.dispose()
+    label = program.roles[role].label.lower()
+    noun = "application" if result.imported == 1 else "applications"
+    click.echo(f"Imported {result.imported} {label} {noun} into {program.title}.")

@@ -1,0 +1,52 @@
+"""`mentorflow remind [--dry-run]`: queue the reminders that are due, then send the outbox.
+
+Each reminder occurrence is queued once (its key is kept with the messages), so running
+the command twice sends nothing twice. Without MENTORFLOW_SMTP_URL the messages stay in
+the outbox, which staff read at /p/<program>/outbox, and go to the log.
+"""
+
+from __future__ import annotations
+
+import click
+
+from mentorflow.engine.records.store import utcnow
+from mentorflow.engine.service.mailer import deliver
+from mentorflow.engine.service.reminders import queue_reminders
+from mentorflow.engine.settings import Settings
+
+from .common import friendly, load_programs, main, open_database
+
+
+@main.command()
+@click.option(
+    "--dry-run", is_flag=True, help="Only list the reminders that are due; write nothing."
+)
+@friendly
+def remind(dry_run: bool) -> None:
+    """Send the reminders that are due (running it twice sends nothing twice)."""
+    programs = load_programs()
+    settings = Settings.from_env()
+    database = open_database()
+    try:
+        now = utcnow()
+        found = queue_reminders(database, programs, now, dry_run=dry_run)
+        for o in found:
+            status = "already sent" if o.already_queued else f"to {', '.join(o.to) or 'nobody'}"
+            click.echo(
+                f"  {o.program_id}: {o.who} ({o.days} days in {o.state}): {o.text} [{status}]"
+            )
+        queued = sum(o.queued for o in found)
+        if dry_run:
+            click.echo(
+                f"{len(found)} reminders due; {queued} messages would be queued (dry run: "
+                "nothing written)."
+            )
+            return
+        sent, failed = deliver(database, settings.smtp_url, utcnow())
+    finally:
+        database.dispose()
+    click.echo(f"{len(found)} reminders due; {queued} messages queued.")
+    if settings.smtp_url is None:
+        click.echo("No MENTORFLOW_SMTP_URL: the messages wait in the outbox (and the log).")
+    else:
+        click.echo(f"{sent} messages sent, {failed} failed (retried on the next run).")
