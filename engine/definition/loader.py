@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from ..errors import DefinitionError, Problem
 from .checks import Checker
-from .checks_forms import check_forms, check_roles
-from .checks_lifecycles import check_lifecycles, check_matching, check_reports
+from .checks.forms import check_forms, check_roles
+from .checks.lifecycles import check_lifecycles, check_matching, check_reports
 from .format import Definition
 from .program import Program, compile_program
 from .schema_errors import problems_from

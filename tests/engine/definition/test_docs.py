@@ -18,7 +18,7 @@ from mentorflow.engine.definition.format import (
     Transition,
 )
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "definition-format.md").read_text()
+DOC = (Path(__file__).resolve().parents[3] / "docs" / "definition-format.md").read_text()
 
 
 def _keys(model: type) -> list[str]:

@@ -18,7 +18,7 @@ from mentorflow.engine.errors import InvalidAnswers, MentorflowError
 from mentorflow.engine.rules.answers import clean_answers, describe_value
 
 TODAY = dt.date(2024, 6, 15)
-SMALL = Path(__file__).parent / "data" / "small.yaml"
+SMALL = Path(__file__).resolve().parents[1] / "data" / "small.yaml"
 
 DEFINITION = """\
 format: 1

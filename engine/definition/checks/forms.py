@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import known_list, suggest
-from . import format as fmt
-from .checks import TEXTUAL, Checker, Resolver, check_condition, check_pattern
-from .dates import literals_in_order, parse_date_literal
-from .fields import (
+from ...errors import known_list, suggest
+from .. import format as fmt
+from ..dates import literals_in_order, parse_date_literal
+from ..fields import (
     AnyField,
     BooleanField,
     ChoiceField,
@@ -18,8 +17,9 @@ from .fields import (
     TextareaField,
     TextField,
 )
-from .program import choice_values, form_owner, resolve_choices
-from .yaml_source import Path
+from ..program import choice_values, form_owner, resolve_choices
+from ..yaml_source import Path
+from . import TEXTUAL, Checker, Resolver, check_condition, check_pattern
 
 
 def _earlier(known: dict[str, AnyField], later: set[str], where: str) -> Resolver:

@@ -12,7 +12,7 @@ import pytest
 
 from mentorflow import engine
 
-SMALL = (Path(__file__).parent / "data" / "small.yaml").read_text()
+SMALL = (Path(__file__).resolve().parents[1] / "data" / "small.yaml").read_text()
 
 # (case, text to replace, replacement, line:col, location, start of the message)
 CASES = [

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..errors import known_list, suggest
-from . import format as fmt
-from .checks import Checker, Resolver, check_condition
-from .fields import (
+from ...errors import known_list, suggest
+from .. import format as fmt
+from ..fields import (
     AnyField,
     BooleanField,
     ChoiceField,
@@ -15,8 +14,9 @@ from .fields import (
     MultichoiceField,
     NumberField,
 )
-from .program import choice_values, transition_sources
-from .yaml_source import Path
+from ..program import choice_values, transition_sources
+from ..yaml_source import Path
+from . import Checker, Resolver, check_condition
 
 
 def _answers_on(ck: Checker, lifecycle_id: str) -> Resolver:

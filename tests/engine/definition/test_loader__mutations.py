@@ -14,9 +14,9 @@ from ruamel.yaml import YAML
 from mentorflow import engine
 from mentorflow.engine.definition.yaml_source import read_yaml
 
-SMALL_TEXT = (Path(__file__).parent / "data" / "small.yaml").read_text()
+SMALL_TEXT = (Path(__file__).resolve().parents[1] / "data" / "small.yaml").read_text()
 GENERAL_TEXT = (
-    Path(__file__).resolve().parents[2] / "definitions" / "general-agency.yaml"
+    Path(__file__).resolve().parents[3] / "definitions" / "general-agency.yaml"
 ).read_text()
 
 

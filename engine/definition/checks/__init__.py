@@ -12,11 +12,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..errors import Problem, known_list, suggest
-from . import format as fmt
-from .conditions import Condition
-from .dates import parse_date_literal
-from .fields import (
+from ...errors import Problem, known_list, suggest
+from .. import format as fmt
+from ..conditions import Condition
+from ..dates import parse_date_literal
+from ..fields import (
     AnyField,
     BooleanField,
     ChoiceField,
@@ -31,8 +31,8 @@ from .fields import (
     TextareaField,
     TextField,
 )
-from .program import choice_values, form_owner, resolve_choices
-from .yaml_source import Document, Path
+from ..program import choice_values, form_owner, resolve_choices
+from ..yaml_source import Document, Path
 
 TEXTUAL = (TextField, TextareaField, EmailField, PhoneField)
 

@@ -9,7 +9,7 @@ import pytest
 from mentorflow import engine
 from mentorflow.engine.definition.fields import FIELD_TYPES, GroupField
 
-DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
+DEFINITIONS = Path(__file__).resolve().parents[3] / "definitions"
 EXAMPLES = sorted(DEFINITIONS.glob("*.yaml"))
 SCHEMA_LINE = "# yaml-language-server: $schema=schema.json"
 

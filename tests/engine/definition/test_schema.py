@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from mentorflow.engine.definition.schema import definition_schema, schema_text
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "definitions").glob("*.yaml"))
 
 

@@ -12,7 +12,7 @@ from mentorflow import engine
 from mentorflow.engine.definition.fields import ChoiceField, GroupField, MultichoiceField
 from mentorflow.engine.definition.program import choice_values
 
-SMALL = Path(__file__).parent / "data" / "small.yaml"
+SMALL = Path(__file__).resolve().parents[1] / "data" / "small.yaml"
 
 
 @pytest.fixture(scope="module")
