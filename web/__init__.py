@@ -8,13 +8,13 @@ state of its own between requests, so several can run behind one PostgreSQL.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_wtf import CSRFProtect
 
 from mentorflow.engine.definition.loader import load_paths
-from mentorflow.engine.records.database import Database
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.engine.settings import Settings
 
@@ -38,11 +38,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     programs = load_paths([app.config["MENTORFLOW_DEFINITIONS"]])
-    database = Database(app.config["MENTORFLOW_DATABASE_URL"])
     app.extensions["mentorflow.programs"] = programs
-    app.extensions["mentorflow.workflow"] = Workflow(
+    app.extensions["mentorflow.workflow"] = Workflow.open(
         programs,
-        database,
+        app.config["MENTORFLOW_DATABASE_URL"],
+        uploads=Path(app.config["MENTORFLOW_UPLOADS"]),
         **({"clock": app.config["MENTORFLOW_CLOCK"]} if "MENTORFLOW_CLOCK" in app.config else {}),
     )
     csrf.init_app(app)

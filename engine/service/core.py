@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, Self
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -67,10 +68,30 @@ class WorkflowBase:
         programs: Mapping[str, Program],
         db: Database,
         clock: Callable[[], dt.datetime] = utcnow,
+        uploads: Path | None = None,
     ):
         self.programs = programs
         self.db = db
         self.clock = clock
+        self.uploads = uploads if uploads is not None else Path("instance") / "uploads"
+
+    @classmethod
+    def open(
+        cls,
+        programs: Mapping[str, Program],
+        database_url: str,
+        *,
+        uploads: Path | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> Self:
+        """The service on the database at `database_url`, its schema brought up to date
+        first: how the app factory and every command start, so that nothing outside the
+        engine opens the database itself."""
+        return cls(programs, Database(database_url), clock=clock, uploads=uploads)
+
+    def close(self) -> None:
+        """Release the database's connections (commands call this when they end)."""
+        self.db.dispose()
 
     # -- plumbing -----------------------------------------------------------------
 
