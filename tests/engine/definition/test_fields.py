@@ -209,3 +209,10 @@ def test_malformed_entry_input_names_are_refused(key: str) -> None:
 def test_kept_file_inputs_parse_with_their_suffix() -> None:
     # `<input>__kept` names a file uploaded before; the page strips the suffix itself.
     assert parse_entry_input_name("goals-2-plan__kept") == ("goals", 2, "plan__kept")
+
+
+def test_the_sample_answers_know_every_scalar_type() -> None:
+    # A new field type needs a sample answer for the journeys (tests/support.py).
+    from tests.support import SAMPLE
+
+    assert set(SAMPLE) == set(FIELD_TYPES) - {"group"}
