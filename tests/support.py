@@ -21,20 +21,19 @@ from mentorflow.engine.definition.conditions import Condition, evaluate
 from mentorflow.engine.definition.dates import parse_date_literal
 from mentorflow.engine.definition.fields import (
     AnyField,
-    BooleanField,
-    ChoiceField,
-    ConsentField,
     DateField,
-    EmailField,
     FileField,
     GroupField,
     MultichoiceField,
     NumberField,
-    PhoneField,
     TextareaField,
     TextField,
-    choice_value,
+    as_group,
+    choice_values,
+    own_email_field,
+    supervisor_fields,
 )
+from mentorflow.engine.definition.fields.date import date_bounds
 from mentorflow.engine.definition.program import Form, Lifecycle, Program, Transition
 from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.records.enrollment import EnrollmentRecord
@@ -206,18 +205,18 @@ def _fill(
     supervisor: str | None,
 ) -> dict[str, Any]:
     answers: dict[str, Any] = {}
-    own_email = next(
-        (f.id for f in form.fields.values() if isinstance(f, EmailField) and f.link is None), None
-    )
+    own_email = own_email_field(form.fields.values())
+    supervisors = {f.id for f in supervisor_fields(form.fields.values())}
     for f in form.fields.values():
         if f.show_if is not None and not evaluate(f.show_if, _reader(form, answers), today):
             continue
-        if isinstance(f, EmailField) and f.link == "supervisor":
+        group = as_group(f)
+        if f.id in supervisors:
             value: Any = supervisor or f"supervisor.{form.id}@example.gov"
-        elif isinstance(f, EmailField) and f.id == own_email and email:
+        elif own_email is not None and f.id == own_email.id and email:
             value = email
-        elif isinstance(f, GroupField):
-            value = _group(f, answers, today)
+        elif group is not None:
+            value = _group(group, answers, today)
         else:
             value = _value(f, today, form.id)
         leaves = wanted.get(f.id, [])
@@ -251,14 +250,12 @@ def _group(g: GroupField, outer: Mapping[str, Any], today: dt.date) -> list[dict
     return entries
 
 
-def _choices(f: ChoiceField | MultichoiceField) -> list[str]:
-    return [choice_value(item) for item in f.choices] if isinstance(f.choices, list) else []
+def _choices(f: Any) -> list[str]:
+    return list(choice_values(f))
 
 
 def _bounds(f: DateField, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    low = parse_date_literal(f.min).resolve(today) if f.min else None
-    high = parse_date_literal(f.max).resolve(today) if f.max else None
-    return low, high
+    return date_bounds(f, today)
 
 
 def _whole(number: float) -> int | float:
@@ -266,16 +263,15 @@ def _whole(number: float) -> int | float:
 
 
 def _text(f: TextField | TextareaField, form_id: str) -> str:
-    if isinstance(f, TextField) and f.pattern:
+    pattern = f.pattern if f.type == "text" else None
+    if pattern:
         found = next(
-            (c for c in PATTERN_CANDIDATES if re.fullmatch(f.pattern, c)),
-            f.default
-            if isinstance(f.default, str) and re.fullmatch(f.pattern, f.default)
-            else None,
+            (c for c in PATTERN_CANDIDATES if re.fullmatch(pattern, c)),
+            f.default if isinstance(f.default, str) and re.fullmatch(pattern, f.default) else None,
         )
         if found is None:
             raise AssertionError(
-                f"{form_id}.{f.id}: no candidate matches {f.pattern!r}; extend PATTERN_CANDIDATES"
+                f"{form_id}.{f.id}: no candidate matches {pattern!r}; extend PATTERN_CANDIDATES"
             )
         return found
     text = f"Sample {f.id.replace('_', ' ')}."
@@ -284,77 +280,149 @@ def _text(f: TextField | TextareaField, form_id: str) -> str:
     return text[: f.max_length].strip()
 
 
+# ---------------------------------------------------------------- per field type
+# A sample answer, whether a candidate fits, and candidates to meet conditions, by the
+# format's `type` (groups are filled entry by entry, in _group).
+
+
+def _file_sample(f: FileField, today: dt.date, form_id: str) -> Any:
+    if not f.required:
+        return _UNSET
+    extension = f.accept[0] if f.accept else "pdf"
+    return {"name": f"sample.{extension}", "size": 1024, "type": "application/octet-stream"}
+
+
+def _number_sample(f: NumberField, today: dt.date, form_id: str) -> Any:
+    if isinstance(f.default, int | float) and _fits(f, f.default, today):
+        return _whole(f.default)
+    low = f.min if f.min is not None else (0 if f.max is None or f.max >= 0 else f.max)
+    return math.ceil(low) if f.integer else _whole(low)
+
+
+def _date_sample(f: DateField, today: dt.date, form_id: str) -> Any:
+    low, high = _bounds(f, today)
+    day = today
+    if low is not None and day < low:
+        day = low
+    if high is not None and day > high:
+        day = high
+    return day.isoformat()
+
+
+def _multichoice_sample(f: MultichoiceField, today: dt.date, form_id: str) -> Any:
+    count = max(f.min_selected or 0, 1)
+    if f.max_selected is not None:
+        count = min(count, f.max_selected)
+    return _choices(f)[:count]
+
+
+SAMPLE: dict[str, Callable[[Any, dt.date, str], Any]] = {
+    "boolean": lambda f, today, form_id: False,
+    "consent": lambda f, today, form_id: True,
+    "file": _file_sample,
+    "text": lambda f, today, form_id: _text(f, form_id),
+    "textarea": lambda f, today, form_id: _text(f, form_id),
+    "email": lambda f, today, form_id: f"{form_id}.{f.id}@example.gov".replace("_", "-"),
+    "phone": lambda f, today, form_id: PHONE,
+    "number": _number_sample,
+    "date": _date_sample,
+    "choice": lambda f, today, form_id: _choices(f)[0],
+    "multichoice": _multichoice_sample,
+}
+
+
 def _value(f: AnyField, today: dt.date, form_id: str) -> Any:
     """A valid answer to one field before any condition is applied."""
-    if isinstance(f, BooleanField):
+    if f.type not in SAMPLE:
+        raise AssertionError(f"{form_id}.{f.id}: no sample for a {f.type} field")
+    return SAMPLE[f.type](f, today, form_id)
+
+
+def _number_fits(f: NumberField, value: Any, today: dt.date) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    if isinstance(f, ConsentField):
-        return True
-    if isinstance(f, FileField):
-        if not f.required:
-            return _UNSET
-        extension = f.accept[0] if f.accept else "pdf"
-        return {"name": f"sample.{extension}", "size": 1024, "type": "application/octet-stream"}
-    if isinstance(f, TextField | TextareaField):
-        return _text(f, form_id)
-    if isinstance(f, EmailField):
-        return f"{form_id}.{f.id}@example.gov".replace("_", "-")
-    if isinstance(f, PhoneField):
-        return PHONE
-    if isinstance(f, NumberField):
-        if isinstance(f.default, int | float) and _fits(f, f.default, today):
-            return _whole(f.default)
-        low = f.min if f.min is not None else (0 if f.max is None or f.max >= 0 else f.max)
-        return math.ceil(low) if f.integer else _whole(low)
-    if isinstance(f, DateField):
-        low, high = _bounds(f, today)
-        day = today
-        if low is not None and day < low:
-            day = low
-        if high is not None and day > high:
-            day = high
-        return day.isoformat()
-    if isinstance(f, ChoiceField):
-        return _choices(f)[0]
-    if isinstance(f, MultichoiceField):
-        count = max(f.min_selected or 0, 1)
-        if f.max_selected is not None:
-            count = min(count, f.max_selected)
-        return _choices(f)[:count]
-    raise AssertionError(f"{form_id}.{f.id}: no sample for a {f.type} field")
+    if f.integer and not float(value).is_integer():
+        return False
+    return (f.min is None or value >= f.min) and (f.max is None or value <= f.max)
+
+
+def _date_fits(f: DateField, value: Any, today: dt.date) -> bool:
+    low, high = _bounds(f, today)
+    day = dt.date.fromisoformat(value)
+    return (low is None or day >= low) and (high is None or day <= high)
+
+
+def _multichoice_fits(f: MultichoiceField, value: Any, today: dt.date) -> bool:
+    low = max(f.min_selected or 0, 1 if f.required else 0)
+    high = f.max_selected if f.max_selected is not None else len(_choices(f))
+    return set(value) <= set(_choices(f)) and low <= len(value) <= high
+
+
+def _text_fits(f: TextField | TextareaField, value: Any, today: dt.date) -> bool:
+    if not isinstance(value, str) or len(value) > f.max_length:
+        return False
+    if f.min_length and len(value) < f.min_length:
+        return False
+    pattern = f.pattern if f.type == "text" else None
+    return not (pattern and not re.fullmatch(pattern, value))
+
+
+FITS: dict[str, Callable[[Any, Any, dt.date], bool]] = {
+    "number": _number_fits,
+    "date": _date_fits,
+    "choice": lambda f, value, today: value in _choices(f),
+    "multichoice": _multichoice_fits,
+    "boolean": lambda f, value, today: isinstance(value, bool),
+    "consent": lambda f, value, today: value is True,
+    "text": _text_fits,
+    "textarea": _text_fits,
+}
 
 
 def _fits(f: AnyField, value: Any, today: dt.date) -> bool:
     """Whether a candidate answer is one the validator takes (value shapes we produce)."""
     if value is _UNSET:
         return not f.required
-    if isinstance(f, NumberField):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        if f.integer and not float(value).is_integer():
-            return False
-        return (f.min is None or value >= f.min) and (f.max is None or value <= f.max)
-    if isinstance(f, DateField):
-        low, high = _bounds(f, today)
-        day = dt.date.fromisoformat(value)
-        return (low is None or day >= low) and (high is None or day <= high)
-    if isinstance(f, ChoiceField):
-        return value in _choices(f)
-    if isinstance(f, MultichoiceField):
-        low = max(f.min_selected or 0, 1 if f.required else 0)
-        high = f.max_selected if f.max_selected is not None else len(_choices(f))
-        return set(value) <= set(_choices(f)) and low <= len(value) <= high
-    if isinstance(f, BooleanField):
-        return isinstance(value, bool)
-    if isinstance(f, ConsentField):
-        return value is True
-    if isinstance(f, TextField | TextareaField):
-        if not isinstance(value, str) or len(value) > f.max_length:
-            return False
-        if f.min_length and len(value) < f.min_length:
-            return False
-        return not (isinstance(f, TextField) and f.pattern and not re.fullmatch(f.pattern, value))
-    return True
+    fits = FITS.get(f.type)
+    return fits(f, value, today) if fits else True
+
+
+def _multichoice_candidates(f: Any, value: Any, operands: list[Any], today: dt.date) -> list[Any]:
+    found: list[Any] = []
+    values, current = _choices(f), list(value) if isinstance(value, list) else []
+    for o in map(str, operands):
+        with_it = [v for v in values if v in current or v == o]
+        without = [v for v in current if v != o]
+        spare = [v for v in values if v not in without and v != o]
+        found += [with_it, [o, *current][: len(current) or 1], without, without + spare[:1]]
+    found += [[v] for v in values]
+    return [[v for v in values if v in c] if isinstance(c, list) else c for c in found]
+
+
+def _number_candidates(f: Any, value: Any, operands: list[Any], today: dt.date) -> list[Any]:
+    found: list[Any] = []
+    for o in operands:
+        if isinstance(o, int | float) and not isinstance(o, bool):
+            found += [_whole(o + d) for d in (0, -1, 1, -0.5, 0.5)]
+    return found + [x for x in (f.min, f.max) if x is not None]
+
+
+def _date_candidates(f: Any, value: Any, operands: list[Any], today: dt.date) -> list[Any]:
+    found: list[Any] = []
+    for o in operands:
+        if isinstance(o, str):
+            day = parse_date_literal(o).resolve(today)
+            found += [(day + dt.timedelta(days=d)).isoformat() for d in (0, -1, 1)]
+    return found + [d.isoformat() for d in _bounds(f, today) if d is not None]
+
+
+CANDIDATES: dict[str, Callable[[Any, Any, list[Any], dt.date], list[Any]]] = {
+    "boolean": lambda f, value, operands, today: [True, False],
+    "choice": lambda f, value, operands, today: [str(o) for o in operands] + _choices(f),
+    "multichoice": _multichoice_candidates,
+    "number": _number_candidates,
+    "date": _date_candidates,
+}
 
 
 def _candidates(
@@ -366,31 +434,9 @@ def _candidates(
         operand = leaf.condition.operand
         operands.extend(operand if isinstance(operand, list) else [operand])
     found: list[Any] = [_UNSET]
-    if isinstance(f, BooleanField):
-        found += [True, False]
-    elif isinstance(f, ChoiceField):
-        found += [str(o) for o in operands] + _choices(f)
-    elif isinstance(f, MultichoiceField):
-        values, current = _choices(f), list(value) if isinstance(value, list) else []
-        for o in map(str, operands):
-            with_it = [v for v in values if v in current or v == o]
-            without = [v for v in current if v != o]
-            spare = [v for v in values if v not in without and v != o]
-            found += [with_it, [o, *current][: len(current) or 1], without, without + spare[:1]]
-        found += [[v] for v in values]
-        found = [[v for v in values if v in c] if isinstance(c, list) else c for c in found]
-    elif isinstance(f, NumberField):
-        for o in operands:
-            if isinstance(o, int | float) and not isinstance(o, bool):
-                found += [_whole(o + d) for d in (0, -1, 1, -0.5, 0.5)]
-        found += [x for x in (f.min, f.max) if x is not None]
-    elif isinstance(f, DateField):
-        for o in operands:
-            if isinstance(o, str):
-                day = parse_date_literal(o).resolve(today)
-                found += [(day + dt.timedelta(days=d)).isoformat() for d in (0, -1, 1)]
-        found += [d.isoformat() for d in _bounds(f, today) if d is not None]
-    elif isinstance(f, TextField | TextareaField):
+    if f.type in CANDIDATES:
+        found += CANDIDATES[f.type](f, value, operands, today)
+    elif f.type in ("text", "textarea"):
         base = value if isinstance(value, str) else _text(f, form_id)
         found += [str(o) for o in operands] + [f"{o} {base}" for o in operands]
         found += [f"{base} (other)", base]

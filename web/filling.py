@@ -15,7 +15,17 @@ from typing import Any
 from flask import current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from mentorflow.engine.definition.fields import EmailField, FileField, GroupField
+from mentorflow.engine.definition.fields import (
+    FieldBase,
+    FileField,
+    as_group,
+    entry_input_name,
+    kind_of,
+    own_email_field,
+    parse_entry_input_name,
+    parse_entry_name,
+    sub_field,
+)
 from mentorflow.engine.definition.format import Eligibility
 from mentorflow.engine.definition.program import Form, Program, Transition
 from mentorflow.engine.errors import Conflict, InvalidAnswers
@@ -29,21 +39,25 @@ from mentorflow.web.formgen import form_class, raw_answers, show_if_json, stored
 KEPT = "__kept"  # suffix of the hidden input naming a file uploaded before
 
 
+def _is_file(f: FieldBase | None) -> bool:
+    return f is not None and kind_of(f).widget_kind(f) == "file"
+
+
 def _file_fields(form: Form) -> dict[str, FileField]:
     """Every file input's name: top-level ids, and `<group>-<n>-<id>` inside entries."""
     found: dict[str, FileField] = {}
     for f in form.fields.values():
-        if isinstance(f, FileField):
-            found[f.id] = f
-        elif isinstance(f, GroupField):
-            for key in list(request.files) + list(request.form):
-                base = key.removesuffix(KEPT)
-                sub = base.rsplit("-", 1)[-1]
-                match = next(
-                    (s for s in f.fields if s.id == sub and isinstance(s, FileField)), None
-                )
-                if match is not None and base.startswith(f"{f.id}-"):
-                    found[base] = match
+        group = as_group(f)
+        if group is None:
+            if _is_file(f):
+                found[f.id] = f
+            continue
+        for key in list(request.files) + list(request.form):
+            base = key.removesuffix(KEPT)
+            parsed = parse_entry_input_name(base)
+            sub = sub_field(group, parsed[2]) if parsed and parsed[0] == group.id else None
+            if _is_file(sub):
+                found[base] = sub
     return found
 
 
@@ -83,23 +97,24 @@ def entry_edit(form: Form | None) -> MultiDict[str, str] | None:
         return None
     data = MultiDict(request.form)
     add, remove = data.pop("_add_entry", None), data.pop("_remove_entry", None)
-    if add and isinstance(form.fields.get(add), GroupField):
-        count = 1 + max((int(k.split("-")[1]) for k in data if k.startswith(f"{add}-")), default=-1)
-        group = form.fields[add]
-        assert isinstance(group, GroupField)
+    group = as_group(form.fields.get(add)) if add else None
+    if group is not None:
+        numbers = (parse_entry_input_name(k) for k in data)
+        count = 1 + max((p[1] for p in numbers if p and p[0] == group.id), default=-1)
         for sub in group.fields:
-            data.add(f"{add}-{count}-{sub.id}", "")
+            data.add(entry_input_name(group.id, count, sub.id), "")
         return data
-    if remove and remove.count("-") == 1:
-        group_id, index = remove.split("-")
+    removed = parse_entry_name(remove)
+    if removed is not None:
+        group_id, index = removed
         renumbered: MultiDict[str, str] = MultiDict()
         for key, value in data.items(multi=True):
-            parts = key.split("-")
-            if len(parts) == 3 and parts[0] == group_id and parts[1].isdigit():
-                n = int(parts[1])
-                if n == int(index):
+            parsed = parse_entry_input_name(key)
+            if parsed is not None and parsed[0] == group_id:
+                _, n, sub_id = parsed
+                if n == index:
                     continue
-                key = f"{group_id}-{n - 1 if n > int(index) else n}-{parts[2]}"
+                key = entry_input_name(group_id, n - 1 if n > index else n, sub_id)
             renumbered.add(key, value)
         return renumbered
     return None
@@ -111,15 +126,14 @@ def error_labels(form: Form | None, errors: dict[str, str]) -> dict[str, str]:
     if form is None:
         return labels
     for key in errors:
-        group_id, _, rest = key.partition("-")
-        f = form.fields.get(group_id)
-        if isinstance(f, GroupField) and rest:
-            index, _, sub_id = rest.partition("-")
-            sub = next((s for s in f.fields if s.id == sub_id), None)
-            number = int(index) + 1 if index.isdigit() else index
-            labels[key] = f"{f.label}, entry {number}: {sub.label if sub else sub_id}"
-        elif f is not None:
-            labels[key] = f.label
+        parsed = parse_entry_input_name(key)
+        group = as_group(form.fields.get(parsed[0])) if parsed else None
+        if parsed is not None and group is not None:
+            _, n, sub_id = parsed
+            sub = sub_field(group, sub_id)
+            labels[key] = f"{group.label}, entry {n + 1}: {sub.label if sub else sub_id}"
+        elif key in form.fields:
+            labels[key] = form.fields[key].label
     return labels
 
 
@@ -129,10 +143,9 @@ def account_defaults(form: Form, who: Actor) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if "name" in form.fields and who.name:
         found["name"] = who.name
-    for f in form.fields.values():
-        if isinstance(f, EmailField) and f.link is None:
-            found[f.id] = who.email
-            break
+    own = own_email_field(form.fields.values())
+    if own is not None:
+        found[own.id] = who.email
     return found
 
 

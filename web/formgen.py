@@ -11,30 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from wtforms import Form as PlainForm
 from wtforms import fields, widgets
 
-from mentorflow.engine.definition.dates import parse_date_literal
 from mentorflow.engine.definition.fields import (
     AnyField,
-    BooleanField,
-    ChoiceField,
-    ConsentField,
-    DateField,
-    EmailField,
-    FileField,
-    GroupField,
-    MultichoiceField,
-    NumberField,
-    PhoneField,
-    TextareaField,
-    TextField,
-    choice_label,
-    choice_value,
+    Widget,
+    as_group,
+    kind_of,
+    parse_entry_input_name,
+    sub_field,
 )
 from mentorflow.engine.definition.program import Form
 
@@ -44,81 +34,51 @@ except ImportError:  # pragma: no cover - WTForms < 3.3 takes tuples
     SelectChoice = None
 
 
-def _choice(value: str, label: str) -> Any:
-    return SelectChoice(value, label) if SelectChoice is not None else (value, label)
+def _choices(w: Widget) -> list[Any]:
+    if SelectChoice is None:  # pragma: no cover
+        return list(w.choices)
+    return [SelectChoice(value, label) for value, label in w.choices]
 
 
-def _choices(f: ChoiceField | MultichoiceField) -> list[Any]:
-    items = f.choices if isinstance(f.choices, list) else []
-    return [_choice(choice_value(i), choice_label(i)) for i in items]
+def _group(w: Widget) -> Any:
+    entry = type(f"{w.name}_entry", (PlainForm,), {part.name: _wtf(part) for part in w.parts})
+    return fields.FieldList(fields.FormField(entry), label=w.label, min_entries=w.min_entries)
 
 
-def _render_kw(f: AnyField, today: dt.date) -> dict[str, Any]:
-    kw: dict[str, Any] = {}
-    if f.help:
-        kw["aria-describedby"] = f"{f.id}-help"
-    if f.required:
-        kw["aria-required"] = "true"
-    if isinstance(f, TextField | TextareaField):
-        kw["maxlength"] = f.max_length
-    if isinstance(f, NumberField):
-        kw["step"] = "1" if f.integer else "any"
-        if f.min is not None:
-            kw["min"] = f.min
-        if f.max is not None:
-            kw["max"] = f.max
-    if isinstance(f, DateField):
-        for key in ("min", "max"):
-            literal = getattr(f, key)
-            if literal is not None:
-                kw[key] = parse_date_literal(literal).resolve(today).isoformat()
-    if isinstance(f, FileField) and f.accept:
-        kw["accept"] = ",".join(f".{ext}" for ext in f.accept)
-    return kw
+# The one table from the engine's widget kinds to WTForms: keyed by kind, not field type.
+_WTFORMS: dict[str, Callable[[Widget], Any]] = {
+    "text": lambda w: fields.StringField(w.label, render_kw=dict(w.attrs)),
+    "textarea": lambda w: fields.TextAreaField(w.label, render_kw=dict(w.attrs)),
+    "email": lambda w: fields.EmailField(w.label, render_kw=dict(w.attrs)),
+    "tel": lambda w: fields.TelField(w.label, render_kw=dict(w.attrs)),
+    "number": lambda w: fields.StringField(
+        w.label, widget=widgets.NumberInput(), render_kw=dict(w.attrs)
+    ),
+    "date": lambda w: fields.StringField(
+        w.label, widget=widgets.DateInput(), render_kw=dict(w.attrs)
+    ),
+    "radio": lambda w: fields.RadioField(
+        w.label, choices=_choices(w), render_kw=dict(w.attrs), validate_choice=False
+    ),
+    "select": lambda w: fields.SelectField(
+        w.label, choices=_choices(w), render_kw=dict(w.attrs), validate_choice=False
+    ),
+    "checkboxes": lambda w: fields.SelectMultipleField(
+        w.label,
+        choices=_choices(w),
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        render_kw=dict(w.attrs),
+        validate_choice=False,
+    ),
+    "checkbox": lambda w: fields.BooleanField(w.label, render_kw=dict(w.attrs)),
+    "file": lambda w: fields.FileField(w.label, render_kw=dict(w.attrs)),
+    "group": _group,
+}
 
 
-def _wtf_field(f: AnyField, today: dt.date) -> Any:
-    label = f.label
-    kw = _render_kw(f, today)
-    if isinstance(f, TextareaField):
-        return fields.TextAreaField(label, render_kw=kw)
-    if isinstance(f, EmailField):
-        return fields.EmailField(label, render_kw=kw)
-    if isinstance(f, PhoneField):
-        return fields.TelField(label, render_kw=kw)
-    if isinstance(f, NumberField):
-        return fields.StringField(label, widget=widgets.NumberInput(), render_kw=kw)
-    if isinstance(f, DateField):
-        return fields.StringField(label, widget=widgets.DateInput(), render_kw=kw)
-    if isinstance(f, ChoiceField):
-        if f.widget == "radio" or (f.widget is None and len(_choices(f)) <= 5):
-            return fields.RadioField(
-                label, choices=_choices(f), render_kw=kw, validate_choice=False
-            )
-        return fields.SelectField(
-            label,
-            choices=[_choice("", "Choose…"), *_choices(f)],
-            render_kw=kw,
-            validate_choice=False,
-        )
-    if isinstance(f, MultichoiceField):
-        return fields.SelectMultipleField(
-            label,
-            choices=_choices(f),
-            widget=widgets.ListWidget(prefix_label=False),
-            option_widget=widgets.CheckboxInput(),
-            render_kw=kw,
-            validate_choice=False,
-        )
-    if isinstance(f, BooleanField | ConsentField):
-        return fields.BooleanField(label, render_kw=kw)
-    if isinstance(f, FileField):
-        return fields.FileField(label, render_kw=kw)
-    if isinstance(f, GroupField):
-        entry = type(f"{f.id}_entry", (PlainForm,), {s.id: _wtf_field(s, today) for s in f.fields})
-        least = f.repeat.min if f.repeat and f.repeat.min else 1
-        return fields.FieldList(fields.FormField(entry), label=label, min_entries=least)
-    return fields.StringField(label, render_kw=kw)
+def _wtf(w: Widget) -> Any:
+    return _WTFORMS[w.kind](w)
 
 
 @functools.lru_cache(maxsize=512)
@@ -128,7 +88,7 @@ def form_class(form: Form, today: dt.date) -> type[PlainForm]:
     Compiled forms are immutable and hashable by identity, so a new revision of a
     definition gets new classes and old ones are simply no longer asked for.
     """
-    attrs = {f.id: _wtf_field(f, today) for f in form.fields.values()}
+    attrs = {f.id: _wtf(kind_of(f).widget(f, today)) for f in form.fields.values()}
     return type(f"{form.id}_form", (PlainForm,), attrs)
 
 
@@ -139,34 +99,40 @@ def show_if_json(f: AnyField) -> str | None:
     return json.dumps(f.show_if.model_dump(by_alias=True, exclude_none=True))
 
 
+def _posted(f: AnyField | None, formdata: MultiDict[str, str], key: str) -> Any:
+    """One input's value: a list from checkboxes, otherwise one string."""
+    many = f is not None and kind_of(f).widget_kind(f) == "checkboxes"
+    return formdata.getlist(key) if many else formdata.get(key)
+
+
 def raw_answers(form: Form, formdata: MultiDict[str, str]) -> dict[str, Any]:
     """What the browser sent, shaped for the engine's validator: lists for multichoice,
     a group's entries as `<group>-<n>-<field>` keys, everything else one string."""
     raw: dict[str, Any] = {}
     for f in form.fields.values():
-        if isinstance(f, MultichoiceField):
-            raw[f.id] = formdata.getlist(f.id)
-        elif isinstance(f, GroupField):
-            prefix = f"{f.id}-"
+        group = as_group(f)
+        if group is not None:
             for key in formdata:
-                if key.startswith(prefix):
-                    sub = key.rsplit("-", 1)[-1]
-                    sub_field = next((s for s in f.fields if s.id == sub), None)
-                    many = isinstance(sub_field, MultichoiceField)
-                    raw[key] = formdata.getlist(key) if many else formdata.get(key)
+                parsed = parse_entry_input_name(key)
+                if parsed is not None and parsed[0] == group.id:
+                    raw[key] = _posted(sub_field(group, parsed[2]), formdata, key)
+        elif kind_of(f).widget_kind(f) == "checkboxes":
+            raw[f.id] = formdata.getlist(f.id)
         elif f.id in formdata:
             raw[f.id] = formdata.get(f.id)
     return raw
 
 
 def stored_formdata(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Stored answers as WTForms `data`, to show a filled form again."""
+    """Stored answers as WTForms `data`, to show a filled form again (a file input
+    cannot be filled in: the page names the stored file instead)."""
     data: dict[str, Any] = {}
     for f in form.fields.values():
         value = answers.get(f.id)
-        if value is None or isinstance(f, FileField):
+        kind = kind_of(f).widget_kind(f)
+        if value is None or kind == "file":
             continue
-        if isinstance(f, GroupField):
+        if kind == "group":
             data[f.id] = [
                 {k: v for k, v in entry.items() if not isinstance(v, dict)} for entry in value
             ]

@@ -16,8 +16,7 @@ from typing import Any
 from transitions import Machine
 
 from . import format as fmt
-from .fields import AnyField, ChoiceField, ChoiceItem, GroupField, MultichoiceField
-from .fields import choice_value as _choice_value
+from .fields import AnyField, ChoiceItem, resolve_choices
 from .lifecycle import allowed_from, build_machine
 
 
@@ -39,24 +38,6 @@ def transition_sources(transition: fmt.Transition, lifecycle: fmt.Lifecycle) -> 
     if isinstance(transition.from_, str):
         return (transition.from_,)
     return tuple(transition.from_)
-
-
-def resolve_choices(f: AnyField, shared: Mapping[str, list[ChoiceItem]]) -> AnyField:
-    """The field with a named choice list replaced by the list itself (unknown names kept)."""
-    if isinstance(f, ChoiceField | MultichoiceField) and isinstance(f.choices, str):
-        if f.choices in shared:
-            return f.model_copy(update={"choices": list(shared[f.choices])})
-        return f
-    if isinstance(f, GroupField):
-        inner = [resolve_choices(sub, shared) for sub in f.fields]
-        return f.model_copy(update={"fields": inner})
-    return f
-
-
-def choice_values(f: AnyField) -> tuple[str, ...]:
-    if isinstance(f, ChoiceField | MultichoiceField) and isinstance(f.choices, list):
-        return tuple(_choice_value(item) for item in f.choices)
-    return ()
 
 
 @dataclass(frozen=True)

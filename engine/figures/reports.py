@@ -54,16 +54,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..definition.fields import (
-    AnyField,
-    BooleanField,
-    ChoiceField,
-    ConsentField,
-    MultichoiceField,
-    NumberField,
-    choice_label,
-    choice_value,
-)
+from ..definition.fields import AnyField, kind_of
 from ..definition.program import Lifecycle, Program
 from ..records.store import Enrollment, Event, Pairing, Submission
 
@@ -374,7 +365,7 @@ def _ended_early_reasons(program: Program, lifecycle: Lifecycle) -> list[tuple[s
         if form is None:
             continue
         for f in form.fields.values():
-            if isinstance(f, ChoiceField | MultichoiceField | BooleanField | ConsentField):
+            if kind_of(f).categorical:
                 found.append((t.id, t.dest, f))
     return found
 
@@ -426,47 +417,22 @@ def _answer_cells(
 
     given = [(v, who) for v, who in answers if v is not None and v != "" and v != []]
     answered = cell("answered", [who for _, who in given])
-    if isinstance(f, ChoiceField | MultichoiceField):
-        listed = f.choices if isinstance(f.choices, list) else []
-        labels = {choice_value(i): choice_label(i) for i in listed}
-        by_value: dict[str, list[Any]] = {v: [] for v in labels}
-        for value, who in given:
-            for v in value if isinstance(value, list) else [value]:
-                by_value.setdefault(str(v), []).append(who)
-        parts = [cell(labels.get(v, v), whos) for v, whos in by_value.items()]
-        _apply_threshold([*parts, answered], n)
-        if isinstance(f, ChoiceField):
-            _protect(parts)
-        return [*parts, answered]
-    if isinstance(f, BooleanField | ConsentField):
-        yes = cell("Yes", [who for v, who in given if v is True])
-        no = cell("No", [who for v, who in given if v is False])
-        _apply_threshold([yes, no, answered], n)
-        _protect([yes, no])
-        return [yes, no, answered]
-    if isinstance(f, NumberField):
-        numbers = [float(v) for v, _ in given if isinstance(v, int | float | str) and _num(v)]
+    tally = kind_of(f).tally(f, given)  # what the field's type counts
+    parts = [cell(item, list(whos)) for item, whos in tally.parts]
+    stats: list[_Cell] = []
+    if tally.numbers:
         people = len({who for _, who in given})
-        cells = [answered]
-        if numbers:
-            label = f"{prefix}: {f.label}" if prefix else f.label
-            cells += [
-                _Cell(label, "mean", round(statistics.fmean(numbers), 1), people),
-                _Cell(label, "min", _whole(min(numbers)), people),
-                _Cell(label, "max", _whole(max(numbers)), people),
-            ]
-        _apply_threshold(cells, n)
-        return cells
-    _apply_threshold([answered], n)
-    return [answered]
-
-
-def _num(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+        label = f"{prefix}: {f.label}" if prefix else f.label
+        stats = [
+            _Cell(label, "mean", round(statistics.fmean(tally.numbers), 1), people),
+            _Cell(label, "min", _whole(min(tally.numbers)), people),
+            _Cell(label, "max", _whole(max(tally.numbers)), people),
+        ]
+    cells = [*parts, answered, *stats]
+    _apply_threshold(cells, n)
+    if tally.partition:
+        _protect(parts)
+    return cells
 
 
 def _whole(number: float) -> Value:

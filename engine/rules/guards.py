@@ -10,14 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..definition.conditions import Condition, evaluate
-from ..definition.fields import (
-    AnyField,
-    BooleanField,
-    ChoiceField,
-    ConsentField,
-    MultichoiceField,
-    choice_label,
-)
+from ..definition.fields import AnyField, choice_items, choice_label, choice_value, kind_of
 from ..definition.program import Program, Transition
 from ..records.enrollment import EnrollmentRecord
 from .access import mentees_of
@@ -48,11 +41,9 @@ def _shown(f: AnyField | None, value: Any) -> str:
         return ", ".join(_shown(f, v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(f, ChoiceField | MultichoiceField) and isinstance(f.choices, list):
-        for item in f.choices:
-            value_of = item if isinstance(item, str) else item.value
-            if value_of == str(value):
-                return f"'{choice_label(item)}'"
+    for item in choice_items(f):
+        if choice_value(item) == str(value):
+            return f"'{choice_label(item)}'"
     return f"'{value}'" if isinstance(value, str) else str(value)
 
 
@@ -67,9 +58,14 @@ def describe(condition: Condition, program: Program, default_form: str | None = 
     assert condition.field is not None
     f = _field(program, condition.field, default_form)
     label = f"'{f.label.rstrip('.:?! ')}'" if f else condition.field
-    if isinstance(f, BooleanField | ConsentField) and condition.operator in (
-        "equals",
-        "not_equals",
+    if (
+        f is not None
+        and kind_of(f).tickbox
+        and condition.operator
+        in (
+            "equals",
+            "not_equals",
+        )
     ):
         ticked = bool(condition.operand) == (condition.operator == "equals")
         return f"{label} is {'ticked' if ticked else 'not ticked'}"

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
-from ..definition.fields import AnyField, ChoiceField, MultichoiceField, choice_value
+from ..definition.fields import AnyField, choice_values
 from ..definition.format import Criterion
 from ..definition.program import Program
 
@@ -85,9 +85,7 @@ def _field(program: Program, role: str, field_id: str) -> AnyField:
 
 
 def _values(f: AnyField) -> list[str]:
-    if isinstance(f, ChoiceField | MultichoiceField) and isinstance(f.choices, list):
-        return [choice_value(item) for item in f.choices]
-    return []
+    return list(choice_values(f))
 
 
 def _bits(people: Sequence[Candidate], field_id: str, values: list[str]) -> NDArray[np.float64]:

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from ...errors import known_list, suggest
 from .. import format as fmt
-from ..dates import literals_in_order, parse_date_literal
-from ..fields import (
-    AnyField,
-    BooleanField,
-    ChoiceField,
-    DateField,
-    EmailField,
-    GroupField,
-    MultichoiceField,
-    NumberField,
-    TextareaField,
-    TextField,
-)
-from ..program import choice_values, form_owner, resolve_choices
+from ..fields import AnyField, as_group, kind_of, resolve_choices
+from ..program import form_owner
 from ..yaml_source import Path
-from . import TEXTUAL, Checker, Resolver, check_condition, check_pattern
+from . import Checker, Resolver, check_condition
 
 
 def _earlier(known: dict[str, AnyField], later: set[str], where: str) -> Resolver:
@@ -48,89 +36,10 @@ def _within(fields: dict[str, AnyField], form_id: str) -> Resolver:
     return resolve
 
 
-def _check_default(ck: Checker, f: AnyField, path: Path) -> None:
-    value = f.default
-    if value is None:
-        return
-    wrong = None
-    if isinstance(f, MultichoiceField):
-        items = value if isinstance(value, list) else [value]
-        bad = [v for v in items if str(v) not in choice_values(f)]
-        wrong = f"default {bad[0]!r} is not one of the choices" if bad else None
-    elif isinstance(f, ChoiceField):
-        wrong = None if str(value) in choice_values(f) else f"default {value!r} is not a choice"
-    elif isinstance(f, BooleanField):
-        wrong = None if isinstance(value, bool) else f"default {value!r} is not true or false"
-    elif isinstance(f, NumberField):
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        wrong = None if number else f"default {value!r} is not a number"
-    elif isinstance(f, DateField):
-        try:
-            parse_date_literal(value)
-        except ValueError as exc:
-            wrong = str(exc)
-    elif isinstance(f, TEXTUAL):
-        wrong = None if isinstance(value, str) else f"default {value!r} is not text"
-    else:
-        wrong = f"a {f.type} field cannot have a default"
-    if wrong:
-        ck.error((*path, "default"), wrong)
-
-
 def _check_field(ck: Checker, f: AnyField, path: Path, apply_form: bool) -> None:
-    shared = ck.definition.choices
-    if isinstance(f, TextField | TextareaField):
-        if f.min_length is not None and f.min_length > f.max_length:
-            ck.error(
-                (*path, "min_length"),
-                f"min_length {f.min_length} is above max_length {f.max_length}",
-            )
-    if isinstance(f, TextField):
-        if f.pattern is not None:
-            check_pattern(ck, f.pattern, (*path, "pattern"))
-        elif f.pattern_message is not None:
-            ck.error((*path, "pattern_message"), "pattern_message needs a pattern")
-    if isinstance(f, NumberField) and f.min is not None and f.max is not None and f.min > f.max:
-        ck.error((*path, "min"), f"min {f.min} is above max {f.max}")
-    if isinstance(f, DateField) and f.min is not None and f.max is not None:
-        if not literals_in_order(parse_date_literal(f.min), parse_date_literal(f.max)):
-            ck.error((*path, "min"), f"min {f.min} is after max {f.max}")
-    if isinstance(f, ChoiceField | MultichoiceField):
-        if isinstance(f.choices, str) and f.choices not in shared:
-            ck.unknown((*path, "choices"), "choice list", f.choices, shared)
-            return
-        f = resolve_choices(f, shared)
-        assert isinstance(f, ChoiceField | MultichoiceField)
-        values = choice_values(f)
-        dupes = sorted({v for v in values if values.count(v) > 1})
-        if dupes:
-            ck.error((*path, "choices"), f"the choice '{dupes[0]}' is listed twice")
-    if isinstance(f, MultichoiceField):
-        low, high = f.min_selected, f.max_selected
-        if low is not None and high is not None and low > high:
-            ck.error((*path, "min_selected"), f"min_selected {low} is above max_selected {high}")
-        elif low is not None and low > len(choice_values(f)):
-            ck.error(
-                (*path, "min_selected"),
-                f"min_selected {low} is more than the {len(choice_values(f))} choices",
-            )
-    if isinstance(f, BooleanField) and f.required:
-        ck.error(
-            (*path, "required"),
-            "a boolean is never blank (unticked is false), so required does not apply; use a consent field for a box that must be ticked",
-        )
-    if isinstance(f, EmailField) and f.link and not apply_form:
-        ck.error(
-            (*path, "link"),
-            "link: supervisor belongs in a role's apply form, where the applicant names their supervisor",
-        )
-    if isinstance(f, GroupField) and f.repeat is not None:
-        if f.repeat.max is not None and f.repeat.min > f.repeat.max:
-            ck.error(
-                (*path, "repeat", "min"),
-                f"repeat.min {f.repeat.min} is above repeat.max {f.repeat.max}",
-            )
-    _check_default(ck, f, path)
+    """What the field's type finds wrong with it (defaults, limits, choice lists...)."""
+    for where, message in kind_of(f).problems(f, ck.definition.choices, apply_form):
+        ck.error((*path, *where), message)
 
 
 def check_forms(ck: Checker) -> None:
@@ -153,18 +62,19 @@ def check_forms(ck: Checker) -> None:
                     resolver = _earlier(seen, later, "in the form")
                     check_condition(ck, f.show_if, (*path, "show_if"), resolver)
                 _check_field(ck, raw, path, is_apply)
-                if isinstance(f, GroupField):
+                group = as_group(f)
+                if group is not None:
                     inner: dict[str, AnyField] = dict(seen)
-                    names = [sub.id for sub in f.fields]
-                    for gi, sub in enumerate(f.fields):
+                    names = [sub.id for sub in group.fields]
+                    for gi, sub in enumerate(group.fields):
                         sub_path: Path = (*path, "fields", gi)
                         if sub.id in names[:gi]:
                             ck.error(
                                 (*sub_path, "id"),
-                                f"duplicate field id '{sub.id}' in group '{f.id}'",
+                                f"duplicate field id '{sub.id}' in group '{group.id}'",
                             )
                         if sub.show_if is not None:
-                            resolver = _earlier(inner, set(names[gi:]), f"in group '{f.id}'")
+                            resolver = _earlier(inner, set(names[gi:]), f"in group '{group.id}'")
                             check_condition(ck, sub.show_if, (*sub_path, "show_if"), resolver)
                         _check_field(ck, sub, sub_path, is_apply)
                         inner[sub.id] = sub
@@ -243,7 +153,7 @@ def check_roles(ck: Checker) -> None:
                         capacity.field,
                         fields,
                     )
-                elif not isinstance(found, NumberField):
+                elif not kind_of(found).numeric:
                     ck.error(
                         (*base, "capacity", "field"),
                         f"'{capacity.field}' is a {found.type} field; capacity needs a number field",

@@ -6,15 +6,8 @@ from collections import deque
 
 from ...errors import known_list, suggest
 from .. import format as fmt
-from ..fields import (
-    AnyField,
-    BooleanField,
-    ChoiceField,
-    ConsentField,
-    MultichoiceField,
-    NumberField,
-)
-from ..program import choice_values, transition_sources
+from ..fields import AnyField, choice_values, kind_of
+from ..program import transition_sources
 from ..yaml_source import Path
 from . import Checker, Resolver, check_condition
 
@@ -178,13 +171,12 @@ def check_lifecycles(ck: Checker) -> None:
 
 def _criterion_fits(kind: str, mentee: AnyField, mentor: AnyField) -> str | None:
     if kind in ("near", "at_least"):
-        if isinstance(mentee, NumberField) and isinstance(mentor, NumberField):
+        if kind_of(mentee).numeric and kind_of(mentor).numeric:
             return None
         return f"{kind} compares two number fields; got {mentee.type} and {mentor.type}"
-    choosy = (ChoiceField, MultichoiceField)
-    if not isinstance(mentee, choosy) or not isinstance(mentor, choosy):
+    if not kind_of(mentee).has_choices or not kind_of(mentor).has_choices:
         return f"{kind} compares choice or multichoice fields; got {mentee.type} and {mentor.type}"
-    if isinstance(mentee.choices, str) or isinstance(mentor.choices, str):
+    if not choice_values(mentee) or not choice_values(mentor):
         return None  # an unknown choice list, reported where it is named
     if set(choice_values(mentee)) != set(choice_values(mentor)):
         return f"{kind} needs both fields to offer the same choices (use one shared list under choices)"
@@ -259,7 +251,6 @@ def check_matching(ck: Checker) -> None:
 def check_reports(ck: Checker) -> None:
     d = ck.definition
     seen: set[str] = set()
-    countable = (ChoiceField, MultichoiceField, BooleanField, ConsentField, NumberField)
     for i, report in enumerate(d.reports):
         path: Path = ("reports", i)
         if report.id in seen:
@@ -274,7 +265,7 @@ def check_reports(ck: Checker) -> None:
             ck.unknown(
                 (*path, "field"), f"field in form '{report.form}' named", report.field, fields
             )
-        elif not isinstance(found, countable):
+        elif not kind_of(found).reportable:
             ck.error(
                 (*path, "field"),
                 f"'{report.field}' is a {found.type} field; reports count choice, multichoice, boolean, consent or number answers",

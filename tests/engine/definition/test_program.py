@@ -9,8 +9,12 @@ import pydantic
 import pytest
 
 from mentorflow import engine
-from mentorflow.engine.definition.fields import ChoiceField, GroupField, MultichoiceField
-from mentorflow.engine.definition.program import choice_values
+from mentorflow.engine.definition.fields import (
+    ChoiceField,
+    GroupField,
+    MultichoiceField,
+    choice_values,
+)
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small.yaml"
 
