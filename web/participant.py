@@ -11,13 +11,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from mentorflow.engine.definition.program import Form
 from mentorflow.engine.errors import AlreadyEnrolled, Conflict, InvalidAnswers
-from mentorflow.web.boundary import actor, program_or_404, wants_json, workflow
+from mentorflow.web.boundary import actor, wants_json, workflow
 from mentorflow.web.filling import FormPage, account_defaults, answers_from_request, entry_edit
 
 bp = Blueprint("participant", __name__)
@@ -36,14 +36,12 @@ def _to_enrollment(program_id: str, enrollment_id: str) -> Response:
 @bp.route("/p/<program_id>/apply/<role>", methods=["GET", "POST"])
 @login_required
 def apply(program_id: str, role: str) -> Any:
-    program = program_or_404(program_id)
-    if role not in program.roles:
-        abort(404)
-    form = program.apply_form(role)
-    page = FormPage(program, form, title=f"Apply as {program.roles[role].label.lower()}")
+    found = workflow().apply_page(program_id, role)
+    form = found.form
+    page = FormPage(found.program, form, title=f"Apply as {found.role_label.lower()}")
     if request.method == "GET":
         prefill = account_defaults(form, actor())
-        return page.render(eligibility=program.roles[role].eligibility, prefill=prefill)
+        return page.render(eligibility=found.eligibility, prefill=prefill)
     try:
         return _post(page, form, lambda raw: workflow().apply(program_id, role, actor(), raw).id)
     except AlreadyEnrolled as exc:

@@ -128,6 +128,13 @@ class WorkflowBase:
             raise NotFound(f"There is no program '{program_id}'.")
         return found
 
+    def program_with_role(self, program_id: str, role: str) -> Program:
+        """The program, when people may enroll in it as `role`; NotFound otherwise."""
+        program = self.program(program_id)
+        if role not in program.roles:
+            raise NotFound(f"{program.title} has no role '{role}'.")
+        return program
+
     def record(
         self, session: Session, enrollment_id: str, program_id: str | None = None
     ) -> EnrollmentRecord:
@@ -160,9 +167,7 @@ class WorkflowBase:
     def apply(
         self, program_id: str, role: str, actor: Actor, answers: Mapping[str, Any]
     ) -> EnrollmentSnapshot:
-        program = self.program(program_id)
-        if role not in program.roles:
-            raise NotFound(f"{program.title} has no role '{role}'.")
+        program = self.program_with_role(program_id, role)
         if not program.info.accepting_applications:
             raise Conflict(f"{program.title} is not accepting applications right now.")
         if actor.person_id is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..definition.format import Eligibility
 from ..definition.program import Form, Program, Transition
 from ..errors import NotFound
 from ..figures.recognition import EarlierRelationship, earlier_relationships
@@ -31,6 +32,16 @@ from .views import (
     readable_entries,
     summary,
 )
+
+
+@dataclass(frozen=True)
+class ApplyPage:
+    """The apply form of a role, with who may apply in words."""
+
+    program: Program
+    role_label: str
+    form: Form
+    eligibility: Eligibility | None
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,12 @@ class AttachmentFile:
 
 
 class EnrollmentPages(FormFilling):
+    def apply_page(self, program_id: str, role: str) -> ApplyPage:
+        """The form to apply with as `role`; NotFound for a role the program lacks."""
+        program = self.program_with_role(program_id, role)
+        found = program.roles[role]
+        return ApplyPage(program, found.label, program.apply_form(role), found.eligibility)
+
     def _viewed(
         self, session: Session, program_id: str, enrollment_id: str, actor: Actor
     ) -> tuple[EnrollmentRecord, frozenset[str]]:
