@@ -47,7 +47,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
 
-    from mentorflow.engine.service.revisions import shown_answers
     from mentorflow.web import (
         accounts,
         admin,
@@ -61,7 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from mentorflow.web.diagram import lifecycle_svg
 
-    app.jinja_env.globals.update(shown_answers=shown_answers, lifecycle_svg=lifecycle_svg)
+    app.jinja_env.globals.update(lifecycle_svg=lifecycle_svg)
     accounts.init_app(app)
     boundary.init_app(app)
     for module in (

@@ -9,10 +9,9 @@ nobody has to attach it again.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from werkzeug.datastructures import MultiDict
 
 from mentorflow.engine.definition.fields import (
@@ -29,10 +28,8 @@ from mentorflow.engine.definition.fields import (
 from mentorflow.engine.definition.format import Eligibility
 from mentorflow.engine.definition.program import Form, Program, Transition
 from mentorflow.engine.errors import Conflict, InvalidAnswers
-from mentorflow.engine.records.store import Attachment
-from mentorflow.engine.rules.access import Actor
-from mentorflow.engine.service.uploads import describe, store_upload
-from mentorflow.engine.service.views import EnrollmentView
+from mentorflow.engine.service.views import EnrollmentSummary
+from mentorflow.engine.service.workflow import Actor
 from mentorflow.web.boundary import workflow
 from mentorflow.web.formgen import form_class, raw_answers, show_if_json, stored_formdata
 
@@ -68,25 +65,19 @@ def answers_from_request(form: Form | None, who: Actor) -> tuple[dict[str, Any],
         return {}, {}
     raw = raw_answers(form, request.form)
     problems: dict[str, str] = {}
-    folder = current_app.config["MENTORFLOW_UPLOADS"]
     wf = workflow()
     for name, field in _file_fields(form).items():
         upload = request.files.get(name)
-        if not (upload is not None and upload.filename) and not request.form.get(name + KEPT):
-            continue  # nothing sent and nothing kept: no need for the database
-        with wf.db.session() as session, session.begin():
-            if upload is not None and upload.filename:
-                try:
-                    raw[name] = store_upload(
-                        session, Path(folder), field, upload.read(), upload.filename, who.person_id
-                    )
-                except InvalidAnswers as exc:
-                    problems[name] = exc.errors[field.id]
-                continue
-            kept = request.form.get(name + KEPT)
-            attachment = session.get(Attachment, kept) if kept else None
-            if attachment is not None and attachment.owner_id == who.person_id:
-                raw[name] = describe(attachment)
+        if upload is not None and upload.filename:
+            try:
+                raw[name] = wf.keep_upload(field, upload.read(), upload.filename, who)
+            except InvalidAnswers as exc:
+                problems[name] = exc.errors[field.id]
+            continue
+        kept = request.form.get(name + KEPT)
+        descriptor = wf.kept_upload(kept, who) if kept else None
+        if descriptor is not None:
+            raw[name] = descriptor
     return raw, problems
 
 
@@ -158,7 +149,7 @@ class FormPage:
         form: Form | None,
         *,
         title: str | None = None,
-        enrollment: EnrollmentView | None = None,
+        enrollment: EnrollmentSummary | None = None,
         version: int | None = None,
         transition: Transition | None = None,
         reasons: list[str] | None = None,

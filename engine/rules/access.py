@@ -108,7 +108,18 @@ def may_view(roles: Iterable[str]) -> bool:
     return bool(set(roles))
 
 
+STAFF = frozenset({"admin", "coordinator"})
+
+
+def acts_as_staff(roles: frozenset[str]) -> bool:
+    """Staff of the enrollment's program: they see every step, and may fill forms and
+    record signatures given on paper on someone's behalf."""
+    return bool(roles & STAFF)
+
+
 def may_take(transition: Transition, roles: frozenset[str]) -> bool:
+    """The system takes `auto` transitions; people those whose `by` names one of their
+    roles; admins any, even one the system alone takes (to move a record by hand)."""
     if SYSTEM in roles:
         return transition.auto
     return "admin" in roles or bool(transition.by & roles)
@@ -116,7 +127,7 @@ def may_take(transition: Transition, roles: frozenset[str]) -> bool:
 
 def may_fill(form: Form, roles: frozenset[str]) -> bool:
     """The form's filler, or staff entering a paper form on someone's behalf."""
-    if roles & {"admin", "coordinator"}:
+    if acts_as_staff(roles):
         return True
     if form.filled_by == "pair":
         return "pair" in roles and bool(roles & {"mentor", "mentee"})
@@ -145,6 +156,11 @@ def may_read(form: Form, submission: Authored | None, actor: Actor, roles: froze
 def signing_roles(form: Form, roles: frozenset[str]) -> list[str]:
     """The signatures of `form` this person gives in their own name."""
     return [role for role in form.signatures if role in roles]
+
+
+def may_record_signatures(roles: frozenset[str]) -> bool:
+    """Whether this person may record a signature given on paper, in the signer's name."""
+    return acts_as_staff(roles)
 
 
 def staff_emails(session: Session, program: Program) -> list[str]:

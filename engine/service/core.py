@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -58,8 +58,17 @@ from .applications import (
     supervisor_field,
 )
 from .notify import queue
+from .snapshots import EnrollmentSnapshot
 
 MAX_AUTO_STEPS = 20  # auto transitions that feed each other stop here, never loop
+
+
+class TransitionChoice(NamedTuple):
+    """A transition a viewer may take from the current state, with every reason it is
+    blocked now (empty: it can be taken)."""
+
+    transition: Transition
+    reasons: tuple[str, ...]
 
 
 class WorkflowBase:
@@ -119,6 +128,13 @@ class WorkflowBase:
             raise NotFound(f"There is no program '{program_id}'.")
         return found
 
+    def program_with_role(self, program_id: str, role: str) -> Program:
+        """The program, when people may enroll in it as `role`; NotFound otherwise."""
+        program = self.program(program_id)
+        if role not in program.roles:
+            raise NotFound(f"{program.title} has no role '{role}'.")
+        return program
+
     def record(
         self, session: Session, enrollment_id: str, program_id: str | None = None
     ) -> EnrollmentRecord:
@@ -150,10 +166,8 @@ class WorkflowBase:
 
     def apply(
         self, program_id: str, role: str, actor: Actor, answers: Mapping[str, Any]
-    ) -> Enrollment:
-        program = self.program(program_id)
-        if role not in program.roles:
-            raise NotFound(f"{program.title} has no role '{role}'.")
+    ) -> EnrollmentSnapshot:
+        program = self.program_with_role(program_id, role)
         if not program.info.accepting_applications:
             raise Conflict(f"{program.title} is not accepting applications right now.")
         if actor.person_id is None:
@@ -162,7 +176,9 @@ class WorkflowBase:
             person = session.get(Person, actor.person_id)
             if person is None:
                 raise NotFound("There is no such person.")
-            return self._enroll(session, program, role, person, answers, actor)
+            return EnrollmentSnapshot.of(
+                self._enroll(session, program, role, person, answers, actor)
+            )
 
     def _enroll(
         self,
@@ -243,14 +259,34 @@ class WorkflowBase:
 
     def transitions_for(
         self, record: EnrollmentRecord, roles: frozenset[str]
-    ) -> list[tuple[Transition, list[str]]]:
+    ) -> list[TransitionChoice]:
         """The transitions this viewer may take from the current state, each with the
-        reasons it is blocked (empty when it can be taken)."""
+        reasons it is blocked: what the enrollment page offers. One without `by` is left
+        out: the system takes it as soon as its guards hold, nobody needs a button."""
         return [
-            (t, blocked_reasons(record, t))
+            TransitionChoice(t, tuple(blocked_reasons(record, t)))
             for t in record.lifecycle.leaving(record.enrollment.state)
             if t.by and may_take(t, roles)
         ]
+
+    def transition_for(
+        self,
+        record: EnrollmentRecord,
+        roles: frozenset[str],
+        transition_id: str,
+        expected_version: int | None = None,
+    ) -> TransitionChoice:
+        """One transition this viewer may take now, with the reasons it is blocked; the
+        transition's page and `take` both ask here. NotFound, Forbidden, StaleVersion or
+        NotAvailable when it cannot be chosen at all."""
+        transition = record.lifecycle.transitions.get(transition_id)
+        if transition is None:
+            raise NotFound(f"There is no transition '{transition_id}'.")
+        if not may_take(transition, roles):
+            raise Forbidden(f"You may not {transition.label.lower()} here.")
+        self._check_version(record.enrollment, expected_version)
+        self._check_leaves(record, transition)
+        return TransitionChoice(transition, tuple(blocked_reasons(record, transition)))
 
     def take(
         self,
@@ -260,17 +296,15 @@ class WorkflowBase:
         answers: Mapping[str, Any] | None = None,
         expected_version: int | None = None,
         program_id: str | None = None,
-    ) -> Enrollment:
+    ) -> EnrollmentSnapshot:
         with self.transaction() as session:
             record = self.record(session, enrollment_id, program_id)
             roles = self.roles(record, actor)
-            transition = record.lifecycle.transitions.get(transition_id)
-            if transition is None:
-                raise NotFound(f"There is no transition '{transition_id}'.")
-            if not may_take(transition, roles):
-                raise Forbidden(f"You may not {transition.label.lower()} here.")
-            self._check_version(record.enrollment, expected_version)
-            self._check_possible(record, transition)
+            transition, reasons = self.transition_for(
+                record, roles, transition_id, expected_version
+            )
+            if reasons:
+                raise GuardsFailed(transition.label, list(reasons))
             ask_answers = None
             if transition.ask is not None:
                 form = record.program.forms[transition.ask]
@@ -278,14 +312,17 @@ class WorkflowBase:
             role = acting_role(roles, transition)
             self._move(record, transition, actor, role, ask_answers)
             self._run_autos(record)
-            return record.enrollment
+            return EnrollmentSnapshot.of(record.enrollment)
 
-    def _check_possible(self, record: EnrollmentRecord, transition: Transition) -> None:
+    def _check_leaves(self, record: EnrollmentRecord, transition: Transition) -> None:
         state = record.enrollment.state
         if destination(record.lifecycle.machine, transition.id, state) is None:
             raise NotAvailable(
                 f"{transition.label} is not possible from {record.lifecycle.label(state)}."
             )
+
+    def _check_possible(self, record: EnrollmentRecord, transition: Transition) -> None:
+        self._check_leaves(record, transition)
         reasons = blocked_reasons(record, transition)
         if reasons:
             raise GuardsFailed(transition.label, reasons)

@@ -12,6 +12,7 @@ from ..definition.program import Form
 from ..errors import (
     Forbidden,
     FormNotOpen,
+    MentorflowError,
     NotFound,
 )
 from ..records.enrollment import EnrollmentRecord
@@ -24,6 +25,7 @@ from ..records.store import (
 from ..rules.access import (
     Actor,
     may_fill,
+    may_record_signatures,
     partners,
     signing_roles,
 )
@@ -31,6 +33,48 @@ from ..rules.answers import clean_answers
 from .applications import mentor_capacity, supervisor_email
 from .core import WorkflowBase
 from .notify import queue
+from .snapshots import SubmissionSnapshot
+
+
+def form_on(record: EnrollmentRecord, form_id: str) -> Form:
+    """A form filled on this enrollment (its role's forms that open in some state, and
+    its apply form); NotFound for any other."""
+    form = record.program.forms.get(form_id)
+    if form is None or form.owner != record.enrollment.role or not (form.open_in or form.apply_for):
+        raise NotFound(f"There is no form '{form_id}' on this enrollment.")
+    return form
+
+
+def fill_refusal(
+    record: EnrollmentRecord, roles: frozenset[str], form: Form
+) -> MentorflowError | None:
+    """Why this viewer cannot fill `form` on the enrollment now, or None when they can:
+    the enrollment page's buttons and `submit` both ask here."""
+    if not may_fill(form, roles):
+        return Forbidden(f"You may not fill the {form.title}.")
+    if record.enrollment.state not in form.open_in:
+        state = record.lifecycle.label(record.enrollment.state)
+        return FormNotOpen(f"The {form.title} cannot be filled while the enrollment is {state}.")
+    return None
+
+
+def signed_by_all(record: EnrollmentRecord, form: Form) -> bool:
+    """Whether the form's current submission carries every signature it asks for: then
+    it is locked, and only shown."""
+    return (
+        bool(form.signatures)
+        and record.current(form.id) is not None
+        and not record.missing_signatures(form.id)
+    )
+
+
+def fillable_form(record: EnrollmentRecord, roles: frozenset[str], form_id: str) -> Form:
+    """The form, when this viewer may fill it on the enrollment now; else the refusal."""
+    form = form_on(record, form_id)
+    refusal = fill_refusal(record, roles, form)
+    if refusal is not None:
+        raise refusal
+    return form
 
 
 class FormFilling(WorkflowBase):
@@ -44,21 +88,14 @@ class FormFilling(WorkflowBase):
         answers: Mapping[str, Any],
         expected_version: int | None = None,
         program_id: str | None = None,
-    ) -> Submission:
+    ) -> SubmissionSnapshot:
         with self.transaction() as session:
             record = self.record(session, enrollment_id, program_id)
             roles = self.roles(record, actor)
-            form = self.form_on(record, form_id)
-            if not may_fill(form, roles):
-                raise Forbidden(f"You may not fill the {form.title}.")
-            if record.enrollment.state not in form.open_in:
-                state = record.lifecycle.label(record.enrollment.state)
-                raise FormNotOpen(
-                    f"The {form.title} cannot be filled while the enrollment is {state}."
-                )
+            form = fillable_form(record, roles, form_id)
             self._check_version(record.enrollment, expected_version)
             existing = None if form.repeatable else record.current(form_id)
-            if existing is not None and form.signatures and not record.missing_signatures(form_id):
+            if existing is not None and signed_by_all(record, form):
                 raise FormNotOpen(
                     f"The {form.title} is signed by everyone and can no longer be changed."
                 )
@@ -105,17 +142,7 @@ class FormFilling(WorkflowBase):
             record.forget()
             self._raise_alert(record, form_id, submission)
             self._run_autos(record)
-            return submission
-
-    def form_on(self, record: EnrollmentRecord, form_id: str) -> Form:
-        form = record.program.forms.get(form_id)
-        if (
-            form is None
-            or form.owner != record.enrollment.role
-            or not (form.open_in or form.apply_for)
-        ):
-            raise NotFound(f"There is no form '{form_id}' on this enrollment.")
-        return form
+            return SubmissionSnapshot.of(submission)
 
     def _raise_alert(self, record: EnrollmentRecord, form_id: str, submission: Submission) -> None:
         alert = record.program.forms[form_id].alert
@@ -147,18 +174,18 @@ class FormFilling(WorkflowBase):
         actor: Actor,
         on_behalf_of: str | None = None,
         program_id: str | None = None,
-    ) -> Submission:
+    ) -> SubmissionSnapshot:
         """Sign the current submission of a form; signing twice changes nothing. Staff may
         record a signature given on paper (`on_behalf_of`: the signing role)."""
         with self.transaction() as session:
             record = self.record(session, enrollment_id, program_id)
             roles = self.roles(record, actor)
-            form = self.form_on(record, form_id)
+            form = form_on(record, form_id)
             submission = record.current(form_id)
             if submission is None:
                 raise FormNotOpen(f"The {form.title} has not been submitted yet.")
             if on_behalf_of is not None:
-                if not roles & {"coordinator", "admin"}:
+                if not may_record_signatures(roles):
                     raise Forbidden(
                         "Only a coordinator may record a signature on someone's behalf."
                     )
@@ -185,7 +212,7 @@ class FormFilling(WorkflowBase):
             self._touch(record)
             session.flush()
             self._run_autos(record)
-            return submission
+            return SubmissionSnapshot.of(submission)
 
     def _signer_for(self, record: EnrollmentRecord, role: str) -> str | None:
         enrollment = record.enrollment

@@ -30,6 +30,7 @@ from ..rules.access import (
 )
 from ..rules.scoring import Candidate, MatchResult, propose
 from .core import WorkflowBase, acting_role
+from .snapshots import EnrollmentSnapshot
 
 
 def mentors_with_places(session: Session, program: Program) -> list[tuple[Enrollment, int]]:
@@ -196,7 +197,7 @@ class Pairings(WorkflowBase):
         actor: Actor,
         expected_version: int | None = None,
         program_id: str | None = None,
-    ) -> Enrollment:
+    ) -> EnrollmentSnapshot:
         """Assign a mentor and take the program's `on_match` transition, in one transaction."""
         with self.transaction() as session:
             record = self.record(session, mentee_id, program_id)
@@ -236,7 +237,7 @@ class Pairings(WorkflowBase):
             self._check_possible(record, transition)
             self._move(record, transition, actor, acting_role(roles, transition), None)
             self._run_autos(record)
-            return record.enrollment
+            return EnrollmentSnapshot.of(record.enrollment)
 
     def _check_mentor(self, program: Program, mentor: Enrollment, session: Session) -> None:
         lifecycle = program.lifecycle_of("mentor")

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from ..definition.fields import FileField
 from ..errors import InvalidAnswers, NotFound
 from ..records.store import Attachment, new_id
+from ..rules.access import Actor
+from .core import WorkflowBase
 
 
 def safe_name(filename: str) -> str:
@@ -78,3 +80,25 @@ def read_upload(session: Session, folder: Path, attachment_id: str) -> tuple[Att
     if not path.is_file():
         raise NotFound("The file is no longer stored.")
     return attachment, path.read_bytes()
+
+
+class KeptFiles(WorkflowBase):
+    """Files posted with a form, kept before the form is sent, so that a form sent
+    back for its other answers does not ask for them again."""
+
+    def keep_upload(
+        self, field: FileField, data: bytes, filename: str, actor: Actor
+    ) -> dict[str, Any]:
+        """Check a posted file against its field and keep it as the actor's; the
+        descriptor to put in the answers. InvalidAnswers (keyed by the field's id) when
+        the file is not acceptable."""
+        with self.transaction() as session:
+            return store_upload(session, self.uploads, field, data, filename, actor.person_id)
+
+    def kept_upload(self, attachment_id: str, actor: Actor) -> dict[str, Any] | None:
+        """The descriptor of a file the actor kept earlier; None for anyone else's."""
+        with self.db.session() as session:
+            attachment = session.get(Attachment, attachment_id)
+            if attachment is None or attachment.owner_id != actor.person_id:
+                return None
+            return describe(attachment)

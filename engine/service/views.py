@@ -2,25 +2,83 @@
 
 Pages, JSON answers and exports are built from these views, so none of them can show
 what the engine's rules hide: a form's answers appear only to those its `visible_to`
-names, and an `ask` form's answers in the history likewise.
+names, and an `ask` form's answers in the history likewise. The views hold plain
+values copied out of the records, so a page renders after the session has closed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..definition.program import Form, Program, Transition
-from ..errors import NotFound
+from ..definition.program import Form, Program
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import Enrollment, Event, Pairing, Person, Submission
-from ..rules.access import Actor, may_fill, may_read, partners, relations, signing_roles
-from ..rules.guards import blocked_reasons
+from ..rules.access import (
+    Actor,
+    acts_as_staff,
+    may_read,
+    may_record_signatures,
+    partners,
+    signing_roles,
+)
+from .core import TransitionChoice
+from .forms import fill_refusal, signed_by_all
 from .revisions import ShownAnswer, shown_answers
+from .snapshots import SignatureSnapshot
+
+
+@dataclass(frozen=True)
+class EnrollmentSummary:
+    """Who is enrolled, as what, and where the enrollment stands."""
+
+    id: str
+    program_id: str
+    role: str
+    role_label: str
+    person_id: str
+    name: str  # the person's name, else their e-mail address
+    email: str
+    state: str
+    state_label: str
+    state_description: str | None
+    state_since: dt.datetime
+    version: int
+    waiting_for_match: bool
+
+
+def summary(record: EnrollmentRecord) -> EnrollmentSummary:
+    e, program = record.enrollment, record.program
+    state = record.lifecycle.states.get(e.state)
+    return EnrollmentSummary(
+        id=e.id,
+        program_id=e.program_id,
+        role=e.role,
+        role_label=program.roles[e.role].label,
+        person_id=e.person_id,
+        name=e.person.name or e.person.email,
+        email=e.person.email,
+        state=e.state,
+        state_label=record.lifecycle.label(e.state),
+        state_description=state.description if state else None,
+        state_since=e.state_since,
+        version=e.version,
+        waiting_for_match=program.waiting_for_match(e.state),
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One submission of a form, as its answers are shown."""
+
+    id: str
+    created_at: dt.datetime
+    shown: tuple[ShownAnswer, ...]
+    signatures: tuple[SignatureSnapshot, ...]
 
 
 @dataclass(frozen=True)
@@ -28,11 +86,12 @@ class FormSlot:
     """One form on the enrollment page, as this viewer may use it."""
 
     form: Form
-    entries: list[Submission]  # what the viewer may read, oldest first
+    entries: tuple[Entry, ...]  # what the viewer may read, oldest first
     open_now: bool
     can_fill: bool
-    missing_signatures: list[str]
-    can_sign: list[str]  # signatures this viewer gives in their own name, not yet given
+    locked: bool  # signed by everyone: shown, no longer changed
+    missing_signatures: tuple[str, ...]
+    can_sign: tuple[str, ...]  # signatures this viewer gives in their own name, not yet given
     can_record_signatures: bool  # staff may record a paper signature
 
     @property
@@ -40,8 +99,9 @@ class FormSlot:
         return bool(self.entries)
 
     @property
-    def locked(self) -> bool:
-        return bool(self.form.signatures and self.entries and not self.missing_signatures)
+    def waiting(self) -> bool:
+        """Whether it waits on this viewer: to be filled a first time, or signed."""
+        return (self.can_fill and not self.submitted) or bool(self.can_sign)
 
 
 @dataclass(frozen=True)
@@ -53,7 +113,7 @@ class HistoryItem:
     from_state: str | None
     to_state: str
     transition: str | None
-    answers: list[ShownAnswer] | None
+    answers: tuple[ShownAnswer, ...] | None
 
     @property
     def key(self) -> str:
@@ -73,19 +133,22 @@ class Party:
 
 @dataclass(frozen=True)
 class EnrollmentView:
-    enrollment: Enrollment
+    enrollment: EnrollmentSummary
     program: Program
     roles: frozenset[str]
-    state_label: str
-    partners: list[Party]
-    forms: list[FormSlot]
-    transitions: list[tuple[Transition, list[str]]]
-    history: list[HistoryItem]
-    extra: dict[str, Any] = field(default_factory=dict)
+    own: bool  # the viewer's own enrollment
+    partners: tuple[Party, ...]
+    forms: tuple[FormSlot, ...]
+    transitions: tuple[TransitionChoice, ...]
+    history: tuple[HistoryItem, ...]
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.roles & {"coordinator", "admin"})
+        return acts_as_staff(self.roles)
+
+    @property
+    def state_label(self) -> str:
+        return self.enrollment.state_label
 
     def as_json(self) -> dict[str, Any]:
         e = self.enrollment
@@ -94,7 +157,7 @@ class EnrollmentView:
             "program": e.program_id,
             "role": e.role,
             "state": e.state,
-            "state_label": self.state_label,
+            "state_label": e.state_label,
             "version": e.version,
             "partners": [p.enrollment_id for p in self.partners],
         }
@@ -106,14 +169,29 @@ def _people(session: Session, ids: set[str]) -> dict[str, Person]:
     return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
+def readable_entries(
+    record: EnrollmentRecord, form: Form, actor: Actor, roles: frozenset[str]
+) -> list[Submission]:
+    """The current submissions of a form that this viewer may read, oldest first."""
+    return [s for s in record.entries(form.id) if may_read(form, s, actor, roles)]
+
+
+def _entry(form: Form, submission: Submission) -> Entry:
+    return Entry(
+        id=submission.id,
+        created_at=submission.created_at,
+        shown=tuple(shown_answers(form, submission.answers)),
+        signatures=tuple(SignatureSnapshot.of(s) for s in submission.signatures),
+    )
+
+
 def form_slots(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> list[FormSlot]:
     """The forms of this enrollment's role that are open now or were filled."""
     slots = []
-    staff = bool(roles & {"coordinator", "admin"})
     for form in record.program.forms.values():
         if form.owner != record.enrollment.role or not (form.open_in or form.apply_for):
             continue
-        entries = [s for s in record.entries(form.id) if may_read(form, s, actor, roles)]
+        entries = readable_entries(record, form, actor, roles)
         open_now = record.enrollment.state in form.open_in
         if not entries and not open_now:
             continue
@@ -121,12 +199,13 @@ def form_slots(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) ->
         slots.append(
             FormSlot(
                 form=form,
-                entries=entries,
+                entries=tuple(_entry(form, s) for s in entries),
                 open_now=open_now,
-                can_fill=open_now and may_fill(form, roles),
-                missing_signatures=missing,
-                can_sign=[r for r in signing_roles(form, roles) if r in missing],
-                can_record_signatures=staff and bool(missing),
+                can_fill=fill_refusal(record, roles, form) is None,
+                locked=bool(entries) and signed_by_all(record, form),
+                missing_signatures=tuple(missing),
+                can_sign=tuple(r for r in signing_roles(form, roles) if r in missing),
+                can_record_signatures=may_record_signatures(roles) and bool(missing),
             )
         )
     return slots
@@ -148,7 +227,7 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
         if event.answers is not None and transition is not None and transition.ask:
             form = record.program.forms[transition.ask]
             if may_read(form, _TakenBy(event.actor_id), actor, roles):  # the filler took it
-                answers = shown_answers(form, event.answers)
+                answers = tuple(shown_answers(form, event.answers))
         person = people.get(event.actor_id or "")
         items.append(
             HistoryItem(
@@ -174,27 +253,27 @@ class _TakenBy:
 _KINDS = {"apply": "Applied", "import": "Imported", "transition": "Moved"}
 
 
-def enrollment_view(record: EnrollmentRecord, actor: Actor) -> EnrollmentView:
-    roles = relations(record.session, actor, record.enrollment)
-    if not roles:
-        raise NotFound("There is no such enrollment.")
+def enrollment_view(
+    record: EnrollmentRecord,
+    actor: Actor,
+    roles: frozenset[str],
+    transitions: list[TransitionChoice],
+) -> EnrollmentView:
+    """The enrollment as `actor` (who plays `roles` towards it) may see it;
+    `transitions`: those they may take, from `Workflow.transitions_for`."""
     found = [
         Party(p.id, p.person.name or p.person.email, p.person.email, p.role)
         for p in partners(record.session, record.enrollment)
     ]
     return EnrollmentView(
-        enrollment=record.enrollment,
+        enrollment=summary(record),
         program=record.program,
         roles=roles,
-        state_label=record.lifecycle.label(record.enrollment.state),
-        partners=found,
-        forms=form_slots(record, actor, roles),
-        transitions=[
-            (t, blocked_reasons(record, t))
-            for t in record.lifecycle.leaving(record.enrollment.state)
-            if t.by and ("admin" in roles or t.by & roles)
-        ],
-        history=history(record, actor, roles),
+        own=record.enrollment.person_id == actor.person_id,
+        partners=tuple(found),
+        forms=tuple(form_slots(record, actor, roles)),
+        transitions=tuple(transitions),
+        history=tuple(history(record, actor, roles)),
     )
 
 
@@ -242,17 +321,15 @@ def _descriptors(value: Any) -> list[dict[str, Any]]:
     return []
 
 
-def readable_attachment(record: EnrollmentRecord, actor: Actor, attachment_id: str) -> bool:
+def readable_attachment(
+    record: EnrollmentRecord, actor: Actor, roles: frozenset[str], attachment_id: str
+) -> bool:
     """Whether `attachment_id` is a file in an answer this person may read here."""
-    roles = relations(record.session, actor, record.enrollment)
-    for form_id in {s.form_id for s in record.all_submissions()}:
-        form = record.program.forms.get(form_id)
-        if form is None:
+    for submission in record.all_submissions():
+        form = record.program.forms.get(submission.form_id)
+        if form is None or not may_read(form, submission, actor, roles):
             continue
-        for submission in record.all_submissions():
-            if submission.form_id != form_id or not may_read(form, submission, actor, roles):
-                continue
-            for value in submission.answers.values():
-                if any(d.get("id") == attachment_id for d in _descriptors(value)):
-                    return True
+        for value in submission.answers.values():
+            if any(d.get("id") == attachment_id for d in _descriptors(value)):
+                return True
     return False

@@ -10,7 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mentorflow.engine.definition.fields import FileField
-from mentorflow.engine.service.uploads import store_upload
 from mentorflow.web import create_app
 from tests.conftest import ROOT, Clock, People
 from tests.support import sample_answers
@@ -55,10 +54,7 @@ def test_a_resume_is_for_the_mentor_and_staff_only(app: Flask, tmp_path: Path) -
     form = program.apply_form("mentor")
     field = form.fields["resume"]
     assert isinstance(field, FileField)
-    with wf.db.session() as session, session.begin():
-        resume = store_upload(
-            session, tmp_path / "uploads", field, b"%PDF-1.4 cv", "cv.pdf", mentor.person_id
-        )
+    resume = wf.keep_upload(field, b"%PDF-1.4 cv", "cv.pdf", mentor)
     eligible = [program.roles["mentor"].eligibility.when]  # type: ignore[union-attr]
     answers = {**sample_answers(program, form, eligible, email=mentor.email), "resume": resume}
     enrollment = wf.apply(PROGRAM, "mentor", mentor, answers)

@@ -1,0 +1,97 @@
+"""What a write hands back: the changed records as plain, frozen values.
+
+`apply`, `take`, `match`, `submit` and `sign` answer with these rather than with ORM
+objects, so no caller can read a record after its session closed, or change one
+behind the engine's back. The attribute names are the records' own.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..records.store import Enrollment, Signature, Submission
+
+
+@dataclass(frozen=True)
+class EnrollmentSnapshot:
+    """An enrollment as it stood when the call that changed it committed."""
+
+    id: str
+    program_id: str
+    role: str
+    person_id: str
+    state: str
+    state_since: dt.datetime
+    version: int
+    pairing_id: str | None
+    supervisor_email: str | None
+    capacity: int | None
+    is_final: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, enrollment: Enrollment) -> EnrollmentSnapshot:
+        return cls(
+            id=enrollment.id,
+            program_id=enrollment.program_id,
+            role=enrollment.role,
+            person_id=enrollment.person_id,
+            state=enrollment.state,
+            state_since=enrollment.state_since,
+            version=enrollment.version,
+            pairing_id=enrollment.pairing_id,
+            supervisor_email=enrollment.supervisor_email,
+            capacity=enrollment.capacity,
+            is_final=enrollment.is_final,
+            created_at=enrollment.created_at,
+            updated_at=enrollment.updated_at,
+        )
+
+
+@dataclass(frozen=True)
+class SignatureSnapshot:
+    role: str
+    signer_id: str | None
+    recorded_by_id: str | None  # set when staff recorded a signature given on paper
+    signed_at: dt.datetime
+
+    @classmethod
+    def of(cls, signature: Signature) -> SignatureSnapshot:
+        return cls(
+            signature.role, signature.signer_id, signature.recorded_by_id, signature.signed_at
+        )
+
+
+@dataclass(frozen=True)
+class SubmissionSnapshot:
+    """One stored form: its answers (a copy) and the signatures it carries."""
+
+    id: str
+    enrollment_id: str
+    form_id: str
+    pairing_id: str | None
+    author_id: str | None
+    revision: int
+    answers: dict[str, Any]
+    signatures: tuple[SignatureSnapshot, ...]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, submission: Submission) -> SubmissionSnapshot:
+        return cls(
+            id=submission.id,
+            enrollment_id=submission.enrollment_id,
+            form_id=submission.form_id,
+            pairing_id=submission.pairing_id,
+            author_id=submission.author_id,
+            revision=submission.revision,
+            answers=copy.deepcopy(submission.answers),
+            signatures=tuple(SignatureSnapshot.of(s) for s in submission.signatures),
+            created_at=submission.created_at,
+            updated_at=submission.updated_at,
+        )
