@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..definition.program import Form, Program
 from ..errors import Problem
-from ..records.database import Database
+from ..records.database import Database, failures_told
 from ..records.store import Enrollment
 from ..rules.answers import describe_value
 
@@ -101,9 +101,10 @@ def check_database(
         return []
     database = Database(url, migrate=False)
     try:
-        if "enrollments" not in inspect(database.engine).get_table_names():
-            return []
-        with database.session() as session:
-            return stranded_enrollments(session, programs, complete=complete)
+        with failures_told():
+            if "enrollments" not in inspect(database.engine).get_table_names():
+                return []
+            with database.session() as session:
+                return stranded_enrollments(session, programs, complete=complete)
     finally:
         database.dispose()

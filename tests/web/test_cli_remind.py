@@ -21,7 +21,7 @@ from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web.cli import main
 from tests.conftest import SMALL, Clock, People
-from tests.engine.test_reminders import PROGRAM, make_active
+from tests.engine.service.test_reminders import PROGRAM, make_active
 
 
 @pytest.fixture

@@ -13,11 +13,9 @@ from mentorflow.engine.definition.program import Program
 from mentorflow.engine.errors import (
     MentorflowError,
 )
-from mentorflow.engine.records.database import Database
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
-from mentorflow.engine.service.workflow import Workflow
 
-from .common import find_program, friendly, load_programs, main, open_database
+from .common import find_program, friendly, load_programs, main, open_workflow
 
 
 @main.command()
@@ -42,10 +40,9 @@ def match(program_id: str, dry_run: bool, csv_file: str | None, by_email: str | 
     program = find_program(programs, program_id)
     if program.matching is None:
         raise MentorflowError(f"{program.title} has no matching section in its definition.")
-    database = open_database()
+    workflow = open_workflow(programs)
     try:
-        workflow = Workflow(programs, database)
-        confirmer = _confirmer(database, program, by_email) if by_email else SYSTEM_ACTOR
+        confirmer = workflow.staff_actor(by_email, program.id) if by_email else SYSTEM_ACTOR
         click.echo("Scoring and solving the matching pool...", err=True)
         run_id, result = workflow.propose_matches(program.id, SYSTEM_ACTOR, save=not dry_run)
         click.echo(
@@ -65,24 +62,11 @@ def match(program_id: str, dry_run: bool, csv_file: str | None, by_email: str | 
                 program.id, pairs, confirmer, run_id, progress=bar.update
             )
     finally:
-        database.dispose()
+        workflow.close()
     refused = [(m, t, why) for m, t, why in outcomes if why]
     click.echo(f"Confirmed {len(outcomes) - len(refused)} of {len(outcomes)} matches.")
     for mentee_id, mentor_id, why in refused:
         click.echo(f"  refused: {emails[mentee_id]} -> {emails[mentor_id]}: {why}")
-
-
-def _confirmer(database: Database, program: Program, email: str) -> Any:
-    from mentorflow.engine.service.accounts import load_actor
-    from mentorflow.engine.service.people import find_person
-
-    with database.session() as session:
-        person = find_person(session, email)
-        person_id = person.id if person else None
-    found = load_actor(database, person_id) if person_id else None
-    if found is None or not found.is_staff(program.id):
-        raise MentorflowError(f"{email} is not a coordinator of {program.title} or an admin.")
-    return found
 
 
 def _print_proposals(program: Program, result: Any, emails: dict[str, str]) -> None:
