@@ -16,17 +16,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
+from mentorflow.engine.service.matching_review import score_text
 from mentorflow.web.boundary import actor, workflow
 
 bp = Blueprint("matching", __name__)
-
-
-def number(value: float) -> str:
-    """A score or points as people read them: 10, 1.5, 0.67."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
-
-
-bp.add_app_template_filter(number, "number")
+bp.add_app_template_filter(score_text, "number")
 
 
 @bp.get("/p/<program_id>/matching")

@@ -22,6 +22,7 @@ from ..errors import MentorflowError, NotAvailable
 from ..records.store import Enrollment
 from ..rules.access import Actor
 from ..rules.scoring import MatchResult
+from .desk import name_of
 from .matching import Pairings
 from .staff import StaffBase
 
@@ -30,6 +31,11 @@ INCOMPLETE = (
     "The proposals sent were incomplete (each mentee needs a mentor), so nothing was "
     "confirmed. Reload the matching page and confirm again."
 )
+
+
+def score_text(value: float) -> str:
+    """A score or points as people read them: 10, 1.5, 0.67 (pages and commands alike)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
 @dataclass(frozen=True)
@@ -215,4 +221,4 @@ class Review(StaffBase, Pairings):
                     Enrollment.id.in_(sorted(ids)), Enrollment.program_id == program.id
                 )
             )
-            return {e.id: e.person.name or e.person.email for e in found}
+            return {e.id: name_of(e) for e in found}

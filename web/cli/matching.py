@@ -14,6 +14,7 @@ from mentorflow.engine.errors import (
     MentorflowError,
 )
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
+from mentorflow.engine.service.matching_review import score_text
 
 from .common import find_program, friendly, load_programs, main, open_workflow
 
@@ -72,18 +73,14 @@ def match(program_id: str, dry_run: bool, csv_file: str | None, by_email: str | 
 def _print_proposals(program: Program, result: Any, emails: dict[str, str]) -> None:
     click.echo(
         f"{len(result.proposals)} proposed for {program.title} ({result.strategy}), "
-        f"total score {_number(result.total_score)}:"
+        f"total score {score_text(result.total_score)}:"
     )
     for p in result.proposals:
-        click.echo(f"  {emails[p.mentee_id]} -> {emails[p.mentor_id]}  score {_number(p.score)}")
+        click.echo(f"  {emails[p.mentee_id]} -> {emails[p.mentor_id]}  score {score_text(p.score)}")
     if result.unmatched:
         click.echo(f"{len(result.unmatched)} left without a mentor:")
         for u in result.unmatched:
             click.echo(f"  {emails[u.mentee_id]}: {u.reason}")
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
 def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str, str]) -> None:
@@ -94,7 +91,7 @@ def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str,
         out = csv.writer(f)
         out.writerow(["mentee_email", "mentor_email", "score", *criteria, "reason"])
         for p in result.proposals:
-            points = [_number(p.points.get(c, 0.0)) for c in criteria]
-            out.writerow([emails[p.mentee_id], emails[p.mentor_id], _number(p.score), *points, ""])
+            points = [score_text(p.points.get(c, 0.0)) for c in criteria]
+            out.writerow([emails[p.mentee_id], emails[p.mentor_id], score_text(p.score), *points, ""])
         for u in result.unmatched:
             out.writerow([emails[u.mentee_id], "", "", *([""] * len(criteria)), u.reason])
