@@ -92,6 +92,8 @@ def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str,
         out.writerow(["mentee_email", "mentor_email", "score", *criteria, "reason"])
         for p in result.proposals:
             points = [score_text(p.points.get(c, 0.0)) for c in criteria]
-            out.writerow([emails[p.mentee_id], emails[p.mentor_id], score_text(p.score), *points, ""])
+            out.writerow(
+                [emails[p.mentee_id], emails[p.mentor_id], score_text(p.score), *points, ""]
+            )
         for u in result.unmatched:
             out.writerow([emails[u.mentee_id], "", "", *([""] * len(criteria)), u.reason])
