@@ -71,6 +71,11 @@ class Conflict(MentorflowError):
     """The record is not in a state that allows this, or changed meanwhile (409)."""
 
 
+class DatabaseFailed(MentorflowError):
+    """The database could not be reached or refused a statement; the message is one
+    sentence with the driver's own words (never a statement dump or a password)."""
+
+
 class StaleVersion(Conflict):
     def __init__(self, message: str = ""):
         super().__init__(

@@ -10,8 +10,8 @@ from flask_login import LoginManager, UserMixin, login_required, login_user, log
 from werkzeug.wrappers import Response
 
 from mentorflow.engine.errors import Conflict, InvalidAnswers
-from mentorflow.engine.rules.access import Actor
-from mentorflow.engine.service.accounts import SignInRefused, load_actor, register, sign_in
+from mentorflow.engine.service.accounts import SignInRefused
+from mentorflow.engine.service.workflow import Actor
 from mentorflow.web.boundary import workflow
 
 bp = Blueprint("accounts", __name__)
@@ -28,7 +28,7 @@ class Account(UserMixin):  # type: ignore[misc]
 
 @login_manager.user_loader
 def _load(person_id: str) -> Account | None:
-    found = load_actor(workflow().db, person_id)
+    found = workflow().load_actor(person_id)
     return Account(found) if found else None
 
 
@@ -52,8 +52,8 @@ def register_page() -> Any:
     form = {"name": request.form.get("name", ""), "email": request.form.get("email", "")}
     if request.method == "POST":
         try:
-            actor = register(
-                workflow().db, form["email"], form["name"], request.form.get("password", "")
+            actor = workflow().register(
+                form["email"], form["name"], request.form.get("password", "")
             )
         except InvalidAnswers as exc:
             errors = exc.errors
@@ -77,9 +77,7 @@ def login() -> Any:
     status = 200
     if request.method == "POST":
         try:
-            actor = sign_in(
-                workflow().db, email, request.form.get("password", ""), workflow().clock()
-            )
+            actor = workflow().sign_in(email, request.form.get("password", ""))
         except SignInRefused as exc:
             message = str(exc)
             status = 429 if exc.throttled else 400

@@ -15,9 +15,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from mentorflow.engine.definition.program import Program
-from mentorflow.engine.errors import Conflict, Forbidden, MentorflowError, NotFound
-from mentorflow.engine.rules.access import Actor
-from mentorflow.engine.service.workflow import Workflow
+from mentorflow.engine.errors import (
+    Conflict,
+    DatabaseFailed,
+    Forbidden,
+    MentorflowError,
+    NotFound,
+)
+from mentorflow.engine.service.workflow import Actor, Workflow
 
 ANONYMOUS = Actor(person_id="", email="")  # relations() finds nothing for it
 
@@ -75,6 +80,12 @@ def init_app(app: Flask) -> None:
     def conflict(exc: Conflict) -> tuple[str, int]:
         return error_page(
             409, "Not possible right now", str(exc), reasons=getattr(exc, "reasons", None)
+        )
+
+    @app.errorhandler(DatabaseFailed)
+    def database_failed(exc: DatabaseFailed) -> tuple[str, int]:
+        return error_page(
+            503, "Not available right now", "The records cannot be reached; try again shortly."
         )
 
     @app.errorhandler(MentorflowError)

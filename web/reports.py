@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from flask import Blueprint, render_template, request
@@ -12,15 +11,15 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from mentorflow.engine.figures.reports import (
+    FILTER_KEYS,
     Filters,
     Report,
-    cohort_dates,
+    csv_rows,
     format_value,
-    program_reports,
+    read_filters,
     shown,
 )
-from mentorflow.web.boundary import workflow
-from mentorflow.web.coordinator import staff_program
+from mentorflow.web.boundary import actor, workflow
 
 bp = Blueprint("reports", __name__)
 
@@ -29,24 +28,9 @@ BAR_H, GAP, LABEL_W, BAR_W, PAD = 22, 8, 260, 300, 8
 
 def _filters() -> tuple[Filters, list[str], dict[str, str]]:
     """The filters of the query string; a bad one is left out and said in words."""
-    raw = {k: request.args.get(k, "").strip() for k in ("from", "to", "cohort", "role")}
-    problems: list[str] = []
-    dates: dict[str, dt.date | None] = {"from": None, "to": None}
-    for key in ("from", "to"):
-        if raw[key]:
-            try:
-                dates[key] = dt.date.fromisoformat(raw[key])
-            except ValueError:
-                problems.append(f"'{raw[key]}' is not a date like 2026-03-31.")
-    cohort = raw["cohort"] or None
-    if cohort:
-        try:
-            cohort_dates(cohort)
-        except ValueError as exc:
-            problems.append(str(exc))
-            cohort = None
-    role = raw["role"] if raw["role"] in ("mentee", "mentor") else None
-    return Filters(dates["from"], dates["to"], cohort, role), problems, raw
+    raw = {k: request.args.get(k, "").strip() for k in FILTER_KEYS}
+    filters, problems = read_filters(raw)
+    return filters, problems, raw
 
 
 def chart_svg(report: Report) -> Markup:
@@ -95,14 +79,13 @@ def chart_svg(report: Report) -> Markup:
 @bp.get("/p/<program_id>/reports")
 @login_required
 def page(program_id: str) -> tuple[str, int]:
-    program = staff_program(program_id)
     filters, problems, raw = _filters()
-    with workflow().db.session() as session:
-        reports = program_reports(session, program, filters)
+    wf = workflow()
+    reports = wf.reports(program_id, actor(), filters)
     charts = {r.id: chart_svg(r) for r in reports if r.chart == "bar"}
     html = render_template(
         "coordinator/reports.html",
-        program=program,
+        program=wf.program(program_id),
         reports=reports,
         charts=charts,
         problems=problems,
@@ -116,18 +99,12 @@ def page(program_id: str) -> tuple[str, int]:
 @bp.get("/p/<program_id>/reports.csv")
 @login_required
 def export(program_id: str) -> Response:
-    program = staff_program(program_id)
     filters, problems, _ = _filters()
+    reports = workflow().reports(program_id, actor(), filters)  # refusals come first
     if problems:
         return Response(" ".join(problems) + "\n", status=400, mimetype="text/plain")
-    with workflow().db.session() as session:
-        reports = program_reports(session, program, filters)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["report", "item", "measure", "value"])
-    for report in reports:
-        for row in report.rows:
-            writer.writerow([report.id, row.item, row.measure, format_value(row.value)])
+    csv.writer(out, lineterminator="\r\n").writerows(csv_rows(reports))
     response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{program.id}-reports.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{program_id}-reports.csv"'
     return response

@@ -16,7 +16,8 @@ paired with the mentor: the closing event keeps the pairing it ended.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from ..definition.program import Program
 from ..records.store import Enrollment, Event, Pairing, Person, Submission
 from ..rules.access import Actor, may_read, relations
-from ..service.revisions import ShownAnswer, shown_answers
+from ..rules.answers import ShownAnswer, shown_answers
 
 COMPLETED = "completed"
 ENDED_EARLY = "ended_early"
@@ -43,7 +44,7 @@ class _TakenBy:
 
 def _ask_answers(
     session: Session, program: Program, enrollment: Enrollment, event: Event, viewer: Actor
-) -> list[ShownAnswer] | None:
+) -> tuple[ShownAnswer, ...] | None:
     """The answers of the event's `ask` form if `viewer` may read them, else None."""
     transition = program.lifecycle_of(enrollment.role).transitions.get(event.transition or "")
     if event.answers is None or transition is None or transition.ask is None:
@@ -52,7 +53,7 @@ def _ask_answers(
     roles = relations(session, viewer, enrollment)
     if not may_read(form, _TakenBy(event.actor_id), viewer, roles):
         return None
-    return shown_answers(form, event.answers)
+    return tuple(shown_answers(form, event.answers))
 
 
 # ---------------------------------------------------------------- premature closures
@@ -60,13 +61,14 @@ def _ask_answers(
 
 @dataclass(frozen=True)
 class EarlyClosure:
-    enrollment: Enrollment
+    enrollment_id: str
+    who: str  # the participant's name, else their e-mail
     state_label: str
     at: dt.datetime
     transition_label: str
     closed_by: str  # a name, or 'Mentorflow' for the engine itself
     mentor_name: str | None  # the mentor of the pairing the closure ended, if any
-    reasons: list[ShownAnswer] | None  # None: no ask form, or not readable by the viewer
+    reasons: tuple[ShownAnswer, ...] | None  # None: no ask form, or not readable by the viewer
 
 
 def ended_early(
@@ -102,7 +104,8 @@ def ended_early(
             actor = session.get(Person, event.actor_id) if event.actor_id else None
             found.append(
                 EarlyClosure(
-                    enrollment=enrollment,
+                    enrollment_id=enrollment.id,
+                    who=enrollment.person.name or enrollment.person.email,
                     state_label=lifecycle.label(enrollment.state),
                     at=event.at,
                     transition_label=transition.label if transition else event.kind,
@@ -168,10 +171,10 @@ class Evaluation:
     mentee_name: str
     form_title: str
     at: dt.datetime
-    answers: list[ShownAnswer]
+    answers: tuple[ShownAnswer, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class MentorRecord:
     person_id: str
     name: str
@@ -180,11 +183,34 @@ class MentorRecord:
     ended_early: int = 0
     returned: int = 0  # the mentee went back to the pool
     ongoing: int = 0
-    evaluations: list[Evaluation] | None = None
+    evaluations: tuple[Evaluation, ...] = ()
 
     @property
     def relationships(self) -> int:
         return self.completed + self.ended_early + self.returned + self.ongoing
+
+
+@dataclass
+class _Tally:
+    """A mentor's record while it is counted."""
+
+    person_id: str
+    name: str
+    email: str
+    counts: dict[str, int] = field(default_factory=dict)
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+    def add(self, outcome: str) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+    def record(self) -> MentorRecord:
+        return MentorRecord(
+            self.person_id,
+            self.name,
+            self.email,
+            evaluations=tuple(self.evaluations),
+            **self.counts,
+        )
 
 
 def mentor_recognition(session: Session, program: Program, viewer: Actor) -> list[MentorRecord]:
@@ -199,14 +225,14 @@ def mentor_recognition(session: Session, program: Program, viewer: Actor) -> lis
     mentee_forms = {
         f.id: f for f in program.forms.values() if f.filled_by == "mentee" and f.owner == "mentee"
     }
-    records: dict[str, MentorRecord] = {}
+    records: dict[str, _Tally] = {}
     for enrollment in session.scalars(
         select(Enrollment).where(Enrollment.program_id == program.id, Enrollment.role == "mentor")
     ):
         if enrollment.person_id not in records:
             person = enrollment.person
-            records[enrollment.person_id] = MentorRecord(
-                person.id, person.name or person.email, person.email, evaluations=[]
+            records[enrollment.person_id] = _Tally(
+                person.id, person.name or person.email, person.email
             )
     pairings = list(
         session.scalars(
@@ -223,13 +249,13 @@ def mentor_recognition(session: Session, program: Program, viewer: Actor) -> lis
             continue
         record = records[mentor.person_id]
         if pairing.ended_at is None:
-            record.ongoing += 1
+            record.add("ongoing")
         elif closing.get(pairing.id) in completed:
-            record.completed += 1
+            record.add("completed")
         elif closing.get(pairing.id) in early:
-            record.ended_early += 1
+            record.add("ended_early")
         else:
-            record.returned += 1
+            record.add("returned")
         if not mentee_forms:
             continue
         roles = relations(session, viewer, mentee)
@@ -245,16 +271,16 @@ def mentor_recognition(session: Session, program: Program, viewer: Actor) -> lis
         for entry in entries:
             form = mentee_forms[entry.form_id]
             if may_read(form, entry, viewer, roles):
-                assert record.evaluations is not None
                 record.evaluations.append(
                     Evaluation(
                         mentee_name=mentee.person.name or mentee.person.email,
                         form_title=form.title,
                         at=entry.created_at,
-                        answers=shown_answers(form, entry.answers),
+                        answers=tuple(shown_answers(form, entry.answers)),
                     )
                 )
-    return sorted(records.values(), key=lambda r: (-r.completed, r.name.lower(), r.email))
+    found = [r.record() for r in records.values()]
+    return sorted(found, key=lambda r: (-r.completed, r.name.lower(), r.email))
 
 
 def _closing_states(session: Session, pairing_ids: list[str]) -> dict[str, str]:
@@ -286,7 +312,7 @@ RECOGNITION_COLUMNS = (
 )
 
 
-def recognition_rows(records: list[MentorRecord]) -> list[list[str]]:
+def recognition_rows(records: Iterable[MentorRecord]) -> list[list[str]]:
     """The CSV rows under `RECOGNITION_COLUMNS`; each evaluation as
     'Form title (mentee, date): Label: answer; Label: answer', one per line."""
     rows = []
@@ -294,7 +320,7 @@ def recognition_rows(records: list[MentorRecord]) -> list[list[str]]:
         evaluations = "\n".join(
             f"{e.form_title} ({e.mentee_name}, {e.at.date().isoformat()}): "
             + "; ".join(f"{a.label}: {a.text}" for a in e.answers)
-            for e in r.evaluations or []
+            for e in r.evaluations
         )
         rows.append(
             [

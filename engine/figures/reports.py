@@ -119,6 +119,32 @@ def cohort_dates(cohort: str) -> tuple[dt.date, dt.date]:
     return first, after - dt.timedelta(days=1)
 
 
+FILTER_KEYS = ("from", "to", "cohort", "role")
+
+
+def read_filters(raw: Mapping[str, str]) -> tuple[Filters, list[str]]:
+    """Filters from the words of a query (`from`, `to`, `cohort`, `role`); a bad one is
+    left out and said in words, in the returned problems."""
+    problems: list[str] = []
+    dates: dict[str, dt.date | None] = {"from": None, "to": None}
+    for key in ("from", "to"):
+        text = raw.get(key, "")
+        if text:
+            try:
+                dates[key] = dt.date.fromisoformat(text)
+            except ValueError:
+                problems.append(f"'{text}' is not a date like 2026-03-31.")
+    cohort = raw.get("cohort") or None
+    if cohort:
+        try:
+            cohort_dates(cohort)
+        except ValueError as exc:
+            problems.append(str(exc))
+            cohort = None
+    role = raw.get("role") if raw.get("role") in ("mentee", "mentor") else None
+    return Filters(dates["from"], dates["to"], cohort, role), problems
+
+
 def cohort_of(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 

@@ -6,16 +6,23 @@ database, and the way past one machine: app servers keep no state of their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..errors import DatabaseFailed
 from .store import Base
+
+FAILURES = (SQLAlchemyError, CommandError)  # what a database or a migration raises
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,15 +61,53 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def first_line(exc: BaseException) -> str:
+    """The driver's own sentence, without SQLAlchemy's statement dump and links."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def failed(exc: BaseException) -> DatabaseFailed:
+    """A failure met while using the database, as the one sentence people read."""
+    return DatabaseFailed(f"the database failed: {first_line(exc)}")
+
+
+@contextmanager
+def failures_told() -> Iterator[None]:
+    """Database failures inside become `DatabaseFailed`, for the work that is not done in
+    a service session (sending mail, checking another database)."""
+    try:
+        yield
+    except FAILURES as exc:
+        raise failed(exc) from None
+
+
+def location(url: str) -> str:
+    """The URL as it may be shown: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 class Database:
     """An engine and its sessions, with the schema brought up to date on opening."""
 
     def __init__(self, url: str, *, migrate: bool = True):
         self.url = url
-        self.engine = create_db_engine(url)
-        if migrate:
-            upgrade(self.engine)
+        try:
+            self.engine = create_db_engine(url)
+            if migrate:
+                upgrade(self.engine)
+        except FAILURES as exc:
+            try:
+                where = location(url)
+            except FAILURES:  # not even a URL: say what the driver said
+                raise failed(exc) from None
+            raise DatabaseFailed(f"The database at {where} failed: {first_line(exc)}") from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def location(self) -> str:
+        return location(self.url)
 
     def session(self) -> Session:
         return self.sessions()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..definition import format as fmt
@@ -93,3 +94,30 @@ def _check_own_email(form: Form, answers: Mapping[str, Any], errors: dict[str, s
 def describe_value(field: AnyField, value: Any) -> str:
     """A stored answer as people read it: choice labels, Yes/No, lists joined, a file's name."""
     return kind_of(field).describe(field, value)
+
+
+# ---------------------------------------------------------------- for people
+# Stored answers as pages, exports and recognition show them, under any revision.
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    label: str
+    text: str
+    current: bool  # False: the field is no longer asked in this revision
+    file_id: str | None = None  # an attached file, for a download link
+
+
+def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
+    """Every stored answer in form order, then those whose field no longer exists."""
+    shown = []
+    for f in form.fields.values():
+        if f.id in answers:
+            value = answers[f.id]
+            file_id = value.get("id") if isinstance(value, dict) else None
+            shown.append(ShownAnswer(f.label, describe_value(f, value), True, file_id))
+    for key, value in answers.items():
+        if key not in form.fields:
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            shown.append(ShownAnswer(f"{key} (no longer asked)", text, False))
+    return shown

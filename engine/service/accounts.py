@@ -1,21 +1,22 @@
-"""Accounts: registering, signing in, and the throttle on repeated failed sign-ins.
+"""Accounts: registering, signing in, the throttle on repeated failed sign-ins, staff.
 
 A person may already be known by e-mail (an imported application, a supervisor
 named on a form) before they register: registering with that e-mail gives them the
-account, and with it everything already recorded under that e-mail.
+account, and with it everything already recorded under that e-mail. Admins (and the
+`mentorflow user add` command, as the system) make coordinators and admins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..definition.program import Program
-from ..errors import Conflict, InvalidAnswers, MentorflowError
-from ..records.database import Database
-from ..records.store import LoginAttempt, Person, StaffRole, utcnow
+from ..errors import Conflict, Forbidden, InvalidAnswers, MentorflowError
+from ..records.store import LoginAttempt, Person, StaffRole
 from ..rules.access import Actor, actor_for
+from .core import WorkflowBase
 from .people import (
     MIN_PASSWORD,
     check_password,
@@ -38,102 +39,145 @@ class SignInRefused(MentorflowError):
         super().__init__(message)
 
 
-def register(db: Database, email: str, name: str, password: str) -> Actor:
-    errors = {}
-    if not name.strip():
-        errors["name"] = "Enter your name."
-    if not looks_like_email(email):
-        errors["email"] = "Enter your e-mail address, like name@agency.gov."
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
-    if errors:
-        raise InvalidAnswers(errors)
-    with db.session() as session, session.begin():
-        existing = find_person(session, email)
-        if existing is not None and existing.password_hash:
-            raise Conflict("An account with this e-mail address exists already: sign in instead.")
-        person = get_or_create_person(session, email, name)
-        person.name = name.strip()
-        person.password_hash = hash_password(password)
-        session.flush()
-        return actor_for(session, person)
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    email: str
+    is_admin: bool
+    coordinates: tuple[str, ...]  # program ids, sorted
 
 
-def sign_in(db: Database, email: str, password: str, now: dt.datetime | None = None) -> Actor:
-    now = now or utcnow()
-    address = normalise_email(email)
-    with db.session() as session, session.begin():
-        failures = session.scalar(
-            select(func.count()).where(
-                LoginAttempt.email == address,
-                LoginAttempt.succeeded.is_(False),
-                LoginAttempt.at > now - FAILURE_WINDOW,
-            )
-        )
-        if (failures or 0) >= MAX_FAILURES:
-            raise SignInRefused(
-                "Too many failed attempts for this e-mail address: wait 15 minutes and try again.",
-                throttled=True,
-            )
-        person = find_person(session, address)
-        ok = person is not None and check_password(person.password_hash, password)
-        session.add(LoginAttempt(email=address, at=now, succeeded=ok))
-        actor = actor_for(session, person) if ok and person is not None else None
-    # Outside the transaction, so the failed attempt is kept for the throttle.
-    if actor is None:
-        raise SignInRefused("That e-mail address and password do not match an account.")
-    return actor
+MANAGE_STAFF = "Only an admin may manage staff."
 
 
-def load_actor(db: Database, person_id: str) -> Actor | None:
-    with db.session() as session:
-        person = session.get(Person, person_id)
-        if person is None or not person.password_hash:
-            return None
-        return actor_for(session, person)
-
-
-def grant_staff(
-    db: Database, email: str, name: str, program: Program | None, password: str | None
-) -> str:
-    """Make someone an admin (no program) or a coordinator of `program`, creating them if
-    needed; a password, when given, becomes theirs. Says what they now are."""
-    if not looks_like_email(email):
-        raise InvalidAnswers(
-            {"email": f"'{email}' is not an e-mail address such as name@example.gov."}
-        )
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise InvalidAnswers(
-            {"password": f"The password needs at least {MIN_PASSWORD} characters."}
-        )
-    with db.session() as session, session.begin():
-        person = get_or_create_person(session, email, name)
-        if password is not None:
+class Accounts(WorkflowBase):
+    def register(self, email: str, name: str, password: str) -> Actor:
+        errors = {}
+        if not name.strip():
+            errors["name"] = "Enter your name."
+        if not looks_like_email(email):
+            errors["email"] = "Enter your e-mail address, like name@agency.gov."
+        if len(password) < MIN_PASSWORD:
+            errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
+        if errors:
+            raise InvalidAnswers(errors)
+        with self.transaction() as session:
+            existing = find_person(session, email)
+            if existing is not None and existing.password_hash:
+                raise Conflict(
+                    "An account with this e-mail address exists already: sign in instead."
+                )
+            person = get_or_create_person(session, email, name)
+            person.name = name.strip()
             person.password_hash = hash_password(password)
-        if program is None:
-            person.is_admin = True
-            return f"{person.email} is now an admin."
-        held = session.scalars(
-            select(StaffRole).where(
-                StaffRole.person_id == person.id,
-                StaffRole.program_id == program.id,
-                StaffRole.role == "coordinator",
+            session.flush()
+            return actor_for(session, person)
+
+    def sign_in(self, email: str, password: str) -> Actor:
+        now = self.clock()
+        address = normalise_email(email)
+        with self.transaction() as session:
+            failures = session.scalar(
+                select(func.count()).where(
+                    LoginAttempt.email == address,
+                    LoginAttempt.succeeded.is_(False),
+                    LoginAttempt.at > now - FAILURE_WINDOW,
+                )
             )
-        ).first()
-        if held is None:
-            session.add(StaffRole(person_id=person.id, program_id=program.id))
-        return f"{person.email} is now a coordinator of {program.title}."
+            if (failures or 0) >= MAX_FAILURES:
+                raise SignInRefused(
+                    "Too many failed attempts for this e-mail address: wait 15 minutes and "
+                    "try again.",
+                    throttled=True,
+                )
+            person = find_person(session, address)
+            ok = person is not None and check_password(person.password_hash, password)
+            session.add(LoginAttempt(email=address, at=now, succeeded=ok))
+            actor = actor_for(session, person) if ok and person is not None else None
+        # Outside the transaction, so the failed attempt is kept for the throttle.
+        if actor is None:
+            raise SignInRefused("That e-mail address and password do not match an account.")
+        return actor
 
+    def load_actor(self, person_id: str) -> Actor | None:
+        """The person with an account, as the engine sees them; None without one."""
+        with self.reading() as session:
+            person = session.get(Person, person_id)
+            if person is None or not person.password_hash:
+                return None
+            return actor_for(session, person)
 
-def staff_list(db: Database) -> list[tuple[Person, list[str]]]:
-    """Every admin and coordinator, with the programs they coordinate."""
-    with db.session() as session:
-        roles: dict[str, list[str]] = {}
-        for role in session.scalars(select(StaffRole)):
-            roles.setdefault(role.person_id, []).append(role.program_id)
-        people = session.scalars(
-            select(Person)
-            .where((Person.is_admin.is_(True)) | (Person.id.in_(list(roles))))
-            .order_by(Person.email)
-        )
-        return [(p, sorted(roles.get(p.id, []))) for p in people]
+    def find_actor(self, email: str) -> Actor | None:
+        """The person with an account at this e-mail address, if any."""
+        with self.reading() as session:
+            person = find_person(session, email)
+            person_id = person.id if person is not None else None
+        return self.load_actor(person_id) if person_id is not None else None
+
+    def staff_actor(self, email: str, program_id: str) -> Actor:
+        """A coordinator of the program, or an admin, by e-mail (`mentorflow match --by`)."""
+        program = self.program(program_id)
+        found = self.find_actor(email)
+        if found is None or not found.is_staff(program.id):
+            raise MentorflowError(f"{email} is not a coordinator of {program.title} or an admin.")
+        return found
+
+    def grant_staff(
+        self,
+        actor: Actor,
+        email: str,
+        name: str,
+        program_id: str | None,
+        password: str | None,
+    ) -> str:
+        """Make someone an admin (no program) or a coordinator of the program, creating
+        them if needed; a password, when given, becomes theirs. Says what they now are.
+        Admins may, and the system (a command run on the server)."""
+        if not actor.is_admin and not actor.is_system:
+            raise Forbidden(MANAGE_STAFF)
+        program = self.programs.get(program_id) if program_id else None
+        if program_id and program is None:
+            raise InvalidAnswers({"program": "Choose one of the programs."})
+        if not looks_like_email(email):
+            raise InvalidAnswers(
+                {"email": f"'{email}' is not an e-mail address such as name@example.gov."}
+            )
+        if password is not None and len(password) < MIN_PASSWORD:
+            raise InvalidAnswers(
+                {"password": f"The password needs at least {MIN_PASSWORD} characters."}
+            )
+        with self.transaction() as session:
+            person = get_or_create_person(session, email, name)
+            if password is not None:
+                person.password_hash = hash_password(password)
+            if program is None:
+                person.is_admin = True
+                return f"{person.email} is now an admin."
+            held = session.scalars(
+                select(StaffRole).where(
+                    StaffRole.person_id == person.id,
+                    StaffRole.program_id == program.id,
+                    StaffRole.role == "coordinator",
+                )
+            ).first()
+            if held is None:
+                session.add(StaffRole(person_id=person.id, program_id=program.id))
+            return f"{person.email} is now a coordinator of {program.title}."
+
+    def staff_list(self, actor: Actor) -> tuple[StaffMember, ...]:
+        """Every admin and coordinator, with the programs they coordinate (admins only)."""
+        if not actor.is_admin:
+            raise Forbidden(MANAGE_STAFF)
+        with self.reading() as session:
+            roles: dict[str, list[str]] = {}
+            for role in session.scalars(select(StaffRole)):
+                roles.setdefault(role.person_id, []).append(role.program_id)
+            people = session.scalars(
+                select(Person)
+                .where((Person.is_admin.is_(True)) | (Person.id.in_(list(roles))))
+                .order_by(Person.email)
+            )
+            return tuple(
+                StaffMember(p.name, p.email, p.is_admin, tuple(sorted(roles.get(p.id, []))))
+                for p in people
+            )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Self
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,7 +32,7 @@ from ..errors import (
     NotFound,
     StaleVersion,
 )
-from ..records.database import Database
+from ..records.database import Database, failed
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
     Enrollment,
@@ -102,6 +102,11 @@ class WorkflowBase:
         """Release the database's connections (commands call this when they end)."""
         self.db.dispose()
 
+    @property
+    def database_location(self) -> str:
+        """Where the records are, as it may be shown (the password hidden)."""
+        return self.db.location
+
     # -- plumbing -----------------------------------------------------------------
 
     @contextmanager
@@ -116,9 +121,23 @@ class WorkflowBase:
         except OperationalError as exc:
             if "locked" in str(exc).lower() or "could not serialize" in str(exc).lower():
                 raise Conflict("The database was busy with another change; try again.") from None
-            raise
+            raise failed(exc) from None
         except IntegrityError:
             raise Conflict("This clashed with another change made at the same time.") from None
+        except SQLAlchemyError as exc:
+            raise failed(exc) from None
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only (nothing is committed); closed before the caller
+        renders anything, so no page is drawn from a live session."""
+        session = self.db.session()
+        try:
+            yield session
+        except SQLAlchemyError as exc:
+            raise failed(exc) from None
         finally:
             session.close()
 

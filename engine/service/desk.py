@@ -1,19 +1,26 @@
 """The coordinator's desk: queues by state, search, open items and what is overdue.
 
 Read-only views over one program's records for its staff; the changes a coordinator
-makes from the desk go through the workflow like any other.
+makes from the desk go through the workflow like any other. `Desk` is the service's
+part that assembles the page (`DeskPage`, plain values), resolves open items and takes
+one transition for many people at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..definition.program import Program
+from ..errors import InvalidAnswers, MentorflowError, NotFound
+from ..figures.recognition import EarlyClosure, ended_early
 from ..records.store import Enrollment, OpenItem, Person, Submission, utcnow
+from ..rules.access import Actor
+from .staff import StaffBase
 
 
 @dataclass(frozen=True)
@@ -158,12 +165,182 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def resolve_item(
-    session: Session, item_id: str, program: Program, person_id: str | None
+    session: Session,
+    item_id: str,
+    program: Program,
+    person_id: str | None,
+    now: dt.datetime | None = None,
 ) -> OpenItem | None:
     item = session.get(OpenItem, item_id)
     if item is None or item.program_id != program.id:
         return None
     if item.resolved_at is None:
-        item.resolved_at = utcnow()
+        item.resolved_at = now or utcnow()
         item.resolved_by_id = person_id
     return item
+
+
+def name_of(enrollment: Enrollment) -> str:
+    """How a participant is named on staff pages: their name, else their e-mail."""
+    return enrollment.person.name or enrollment.person.email
+
+
+# ---------------------------------------------------------------- the desk as a page
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One enrollment found by the desk's search."""
+
+    enrollment_id: str
+    name: str  # empty when the person gave none
+    email: str
+    role: str
+    role_label: str
+    state: str
+    state_label: str
+    days_in_state: int
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item_id: str
+    enrollment_id: str
+    who: str
+    text: str
+    raised_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DueRow:
+    enrollment_id: str
+    who: str
+    text: str
+    days: int  # in the state
+
+
+@dataclass(frozen=True)
+class BulkChoice:
+    """A transition a coordinator may take for several people at once."""
+
+    role: str
+    transition_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DeskFilters:
+    role: str = ""
+    state: str = ""
+    q: str = ""
+
+
+@dataclass(frozen=True)
+class DeskPage:
+    program: Program
+    queues: tuple[Queue, ...]
+    found: tuple[PersonRow, ...]
+    items: tuple[ItemRow, ...]
+    due: tuple[DueRow, ...]
+    ended_early: tuple[EarlyClosure, ...]
+    filters: DeskFilters
+    bulk: tuple[BulkChoice, ...]
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    enrollment_id: str
+    name: str  # the enrollment id when it is not one of the program's
+    done: bool
+    message: str  # "done", or the refusal in words
+
+
+ASKS_A_FORM = "this step asks for a form: take it on the enrollment's page"
+
+
+def bulk_choices(program: Program, role: str | None) -> tuple[BulkChoice, ...]:
+    """The transitions coordinators may take, of one role or both, for the bulk form."""
+    return tuple(
+        BulkChoice(r, t.id, t.label)
+        for r in ([role] if role else ["mentee", "mentor"])
+        for t in program.lifecycle_of(r).transitions.values()
+        if "coordinator" in t.by
+    )
+
+
+def person_row(program: Program, enrollment: Enrollment, now: dt.datetime) -> PersonRow:
+    return PersonRow(
+        enrollment_id=enrollment.id,
+        name=enrollment.person.name,
+        email=enrollment.person.email,
+        role=enrollment.role,
+        role_label=program.roles[enrollment.role].label,
+        state=enrollment.state,
+        state_label=program.lifecycle_of(enrollment.role).label(enrollment.state),
+        days_in_state=(now - enrollment.state_since).days,
+    )
+
+
+class Desk(StaffBase):
+    def desk(
+        self,
+        program_id: str,
+        actor: Actor,
+        *,
+        role: str | None = None,
+        state: str | None = None,
+        text: str = "",
+    ) -> DeskPage:
+        """The coordinator's desk of one program, found people filtered as asked."""
+        program = self.staff_program(program_id, actor)
+        now = self.clock()
+        with self.reading() as session:
+            return DeskPage(
+                program=program,
+                queues=tuple(queues(session, program)),
+                found=tuple(
+                    person_row(program, e, now)
+                    for e in search(session, program, role=role, state=state, text=text)
+                ),
+                items=tuple(
+                    ItemRow(item.id, e.id, name_of(e), item.text, item.raised_at)
+                    for item, e in open_items(session, program)
+                ),
+                due=tuple(
+                    DueRow(d.enrollment.id, name_of(d.enrollment), d.text, d.days)
+                    for d in reminders_due(session, program, now)
+                ),
+                ended_early=tuple(ended_early(session, program, actor)),
+                filters=DeskFilters(role or "", state or "", text),
+                bulk=bulk_choices(program, role),
+            )
+
+    def resolve_item(self, program_id: str, item_id: str, actor: Actor) -> None:
+        program = self.staff_program(program_id, actor)
+        with self.transaction() as session:
+            found = resolve_item(session, item_id, program, actor.person_id, self.clock())
+            if found is None:
+                raise NotFound("There is no such item on this desk.")
+
+    def take_many(
+        self, program_id: str, enrollment_ids: Iterable[str], transition_id: str, actor: Actor
+    ) -> tuple[BulkOutcome, ...]:
+        """The same transition for each enrollment, one transaction each, with the same
+        guards as one by one: every refusal reported, nothing else undone."""
+        program = self.staff_program(program_id, actor)
+        taken: list[tuple[str, bool, str]] = []
+        for enrollment_id in enrollment_ids:
+            try:
+                self.take(enrollment_id, transition_id, actor, {}, program_id=program.id)
+                taken.append((enrollment_id, True, "done"))
+            except InvalidAnswers:
+                taken.append((enrollment_id, False, ASKS_A_FORM))
+            except MentorflowError as exc:
+                taken.append((enrollment_id, False, str(exc)))
+        with self.reading() as session:
+            names = {}
+            for enrollment_id, _, _ in taken:
+                found = session.get(Enrollment, enrollment_id)
+                if found is not None and found.program_id == program.id:
+                    names[enrollment_id] = name_of(found)
+        return tuple(BulkOutcome(e, names.get(e, e), done, message) for e, done, message in taken)

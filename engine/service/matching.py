@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -162,10 +162,13 @@ class Pairings(WorkflowBase):
         actor: Actor,
         run_id: str | None = None,
         progress: Callable[[int], None] | None = None,
+        *,
+        rejected: Sequence[str] = (),
     ) -> list[tuple[str, str, str | None]]:
         """Confirm each (mentee, mentor) through the engine, one transaction each:
         (mentee, mentor, None) when matched, or the refusal in words. `progress` is told
-        after each pair, for a progress bar."""
+        after each pair, for a progress bar. The run `run_id`, when given, records the
+        outcome, and the mentees whose proposal the coordinator `rejected`."""
         outcomes: list[tuple[str, str, str | None]] = []
         for mentee_id, mentor_id in pairs:
             try:
@@ -185,6 +188,7 @@ class Pairings(WorkflowBase):
                         "pairs": [
                             {"mentee": m, "mentor": t, "refused": why} for m, t, why in outcomes
                         ],
+                        **({"rejected": list(rejected)} if rejected else {}),
                     }
         return outcomes
 

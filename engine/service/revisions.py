@@ -1,7 +1,8 @@
 """Records made under earlier revisions of a definition, checked against the current one.
 
 Loading a new revision never breaks or hides older records: answers to fields that
-no longer exist stay stored and are shown as such, and enrollments left in a state
+no longer exist stay stored and are shown as such (`rules.answers.shown_answers`), and
+enrollments left in a state
 the new revision no longer has are reported here (by `mentorflow validate`), so the
 author can add the state back or move those people on, rather than the app crashing.
 """
@@ -9,42 +10,16 @@ author can add the state back or move those people on, rather than the app crash
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from ..definition.program import Form, Program
+from ..definition.program import Program
 from ..errors import Problem
-from ..records.database import Database
+from ..records.database import Database, failures_told
 from ..records.store import Enrollment
-from ..rules.answers import describe_value
-
-
-@dataclass(frozen=True)
-class ShownAnswer:
-    label: str
-    text: str
-    current: bool  # False: the field is no longer asked in this revision
-    file_id: str | None = None  # an attached file, for a download link
-
-
-def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
-    """Every stored answer in form order, then those whose field no longer exists."""
-    shown = []
-    for f in form.fields.values():
-        if f.id in answers:
-            value = answers[f.id]
-            file_id = value.get("id") if isinstance(value, dict) else None
-            shown.append(ShownAnswer(f.label, describe_value(f, value), True, file_id))
-    for key, value in answers.items():
-        if key not in form.fields:
-            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            shown.append(ShownAnswer(f"{key} (no longer asked)", text, False))
-    return shown
 
 
 def stranded_enrollments(
@@ -101,9 +76,10 @@ def check_database(
         return []
     database = Database(url, migrate=False)
     try:
-        if "enrollments" not in inspect(database.engine).get_table_names():
-            return []
-        with database.session() as session:
-            return stranded_enrollments(session, programs, complete=complete)
+        with failures_told():
+            if "enrollments" not in inspect(database.engine).get_table_names():
+                return []
+            with database.session() as session:
+                return stranded_enrollments(session, programs, complete=complete)
     finally:
         database.dispose()

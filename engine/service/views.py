@@ -26,9 +26,9 @@ from ..rules.access import (
     partners,
     signing_roles,
 )
+from ..rules.answers import ShownAnswer, shown_answers
 from .core import TransitionChoice
 from .forms import fill_refusal, signed_by_all
-from .revisions import ShownAnswer, shown_answers
 from .snapshots import SignatureSnapshot
 
 

@@ -1,22 +1,29 @@
-"""The workflow service: apply, submit, sign, match and take transitions.
+"""The workflow service: the one door into the engine, for pages and commands alike.
 
-This is the engine API the web app and the command line call; its parts live in
-`core` (transactions, applying, transitions), `forms` (filling and signing),
-`matching` (assigning mentors), `enrollment_pages` (what participants' pages show)
-and `uploads` (files posted with a form).
+Its parts live in `core` (transactions, applying, transitions), `forms` (filling and
+signing), `enrollment_pages` (what participants' pages show), `uploads` (files posted
+with a form), `matching` (assigning mentors) and `matching_review` (the matching page),
+`desk` (the coordinator's desk and bulk moves), `outbox` (messages, reminders, mail),
+`monitoring` (reports, recognition, export), `importer` (applications in bulk) and
+`accounts` (registering, signing in, staff). Every call opens its own session and hands
+out plain, immutable values.
 """
 
 from __future__ import annotations
 
-from ..rules.access import Actor
+from ..rules.access import SYSTEM_ACTOR, Actor
+from .accounts import Accounts
+from .desk import Desk
 from .enrollment_pages import EnrollmentPages
-from .matching import Pairings
+from .matching_review import Review
+from .monitoring import Figures
+from .outbox import Outbox
 from .uploads import KeptFiles
 
 
-class Workflow(EnrollmentPages, Pairings, KeptFiles):
+class Workflow(EnrollmentPages, Review, Desk, Outbox, Figures, Accounts, KeptFiles):
     """Everything participants, coordinators and commands do to enrollments."""
 
 
 # Who acts is passed to every call; callers name it from here, not from the rules.
-__all__ = ["Actor", "Workflow"]
+__all__ = ["SYSTEM_ACTOR", "Actor", "Workflow"]

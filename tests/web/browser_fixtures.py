@@ -20,8 +20,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from mentorflow.engine.rules.access import Actor
-from mentorflow.engine.service.accounts import grant_staff, load_actor
+from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web import create_app
 from tests.conftest import Clock
@@ -63,19 +62,12 @@ class LiveServer:
 
     def actor(self, email: str) -> Actor:
         """The person with this e-mail as the engine sees them (for engine calls)."""
-        from mentorflow.engine.service.people import find_person
-
-        with self.workflow.db.session() as session:
-            person = find_person(session, email)
-            assert person is not None, email
-            person_id = person.id
-        found = load_actor(self.workflow.db, person_id)
-        assert found is not None
+        found = self.workflow.find_actor(email)
+        assert found is not None, email
         return found
 
     def add_coordinator(self, email: str, name: str, program_id: str) -> None:
-        program = self.workflow.programs[program_id]
-        grant_staff(self.workflow.db, email, name, program, PASSWORD)
+        self.workflow.grant_staff(SYSTEM_ACTOR, email, name, program_id, PASSWORD)
 
 
 @pytest.fixture

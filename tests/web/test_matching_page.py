@@ -167,6 +167,11 @@ def served(site: Site) -> tuple[Browser, str, FormReader]:
     return browser, page, read_form(page)
 
 
+def runs(site: Site) -> list[MatchingRun]:
+    with site.workflow.db.session() as session:
+        return list(session.scalars(select(MatchingRun).order_by(MatchingRun.created_at)))
+
+
 def confirm(browser: Browser, fields: MultiDict[str, str]) -> tuple[int, str]:
     response = browser.post(PAGE, fields)
     return response.status_code, response.get_data(as_text=True)
@@ -201,10 +206,7 @@ def test_the_page_shows_proposals_with_scores_points_and_reasons(site: Site) -> 
     assert form.buttons == ["Confirm"]
     assert form.fields.getlist("mentee") == [pool.pia.enrollment_id, pool.quinn.enrollment_id]
     assert form.fields.getlist("mentor") == [pool.ann.enrollment_id, pool.ben.enrollment_id]
-    assert "reject" not in form.fields
-    with site.workflow.db.session() as session:
-        run = session.get(MatchingRun, form.fields["run"])
-        assert run is not None and run.program_id == GENERAL
+    assert "reject" not in form.fields and "run" not in form.fields
     # alternatives ranked for the mentee, best first, with their scores
     options = form.options[f"change-{pool.pia.enrollment_id}"]
     assert options == [
@@ -237,15 +239,37 @@ def test_submitted_as_served_it_confirms_every_proposal_shown(site: Site) -> Non
     # links to the enrollments
     for member in (pool.pia, pool.quinn, pool.ann, pool.ben):
         assert f'href="/p/{GENERAL}/enrollments/{member.enrollment_id}"' in page
-    # the run records what was confirmed, by whom
-    with site.workflow.db.session() as session:
-        run = session.get(MatchingRun, form.fields["run"])
-        assert run is not None
-        assert run.confirmed["by"] == site.coordinator.person_id
-        assert [p["refused"] for p in run.confirmed["pairs"]] == [None, None]
+    # the run records the pool, what was proposed and what was confirmed, by whom
+    [run] = runs(site)
+    assert run.program_id == GENERAL and run.actor_id == site.coordinator.person_id
+    shown = list(zip(form.fields.getlist("mentee"), form.fields.getlist("mentor"), strict=True))
+    assert [(p["mentee"], p["mentor"]) for p in run.results["proposals"]] == shown
+    assert [m["id"] for m in run.inputs["mentees"]] == [
+        pool.pia.enrollment_id,
+        pool.quinn.enrollment_id,
+        pool.rex.enrollment_id,
+    ]
+    assert run.confirmed["by"] == site.coordinator.person_id
+    assert [p["refused"] for p in run.confirmed["pairs"]] == [None, None]
     # the history shows the match
     events = browser.get(f"/p/{GENERAL}/enrollments/{pool.pia.enrollment_id}")
     assert 'data-event="match"' in events.get_data(as_text=True)
+
+
+def test_reviewing_the_proposals_writes_nothing(site: Site) -> None:
+    """GET /p/<program>/matching only reads: the run is saved when the coordinator
+    confirms, with the pool, the proposals and the decision."""
+    assert runs(site) == []
+    browser, _, form = served(site)
+    served(site)
+    assert runs(site) == []
+    fields = form.fields.copy()
+    fields.add("reject", site.pool.quinn.enrollment_id)
+    confirm(browser, fields)
+    [run] = runs(site)
+    assert len(run.results["proposals"]) == 2 and run.results["unmatched"]
+    assert [p["mentee"] for p in run.confirmed["pairs"]] == [site.pool.pia.enrollment_id]
+    assert run.confirmed["rejected"] == [site.pool.quinn.enrollment_id]
 
 
 def test_a_mentor_changed_through_the_select(site: Site) -> None:
@@ -362,5 +386,4 @@ def test_nobody_waiting(site: Site) -> None:
     assert "No match can be proposed right now." in page
     assert "None: everyone waiting has a proposal." in page
     assert form.buttons == []
-    with site.workflow.db.session() as session:
-        assert len(session.scalars(select(MatchingRun)).all()) == 2
+    assert len(runs(site)) == 1  # the confirmation's; reviewing saves none

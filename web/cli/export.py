@@ -17,10 +17,10 @@ from mentorflow.engine.figures.export import (
     EVENT_COLUMNS,
     SUBMISSION_COLUMNS,
     csv_rows,
-    export_program,
 )
+from mentorflow.engine.service.workflow import SYSTEM_ACTOR
 
-from .common import find_program, friendly, load_programs, main, open_database
+from .common import find_program, friendly, load_programs, main, open_workflow
 
 
 @main.command("export")
@@ -49,13 +49,13 @@ def export(program_id: str, format_: str, out_dir: str) -> None:
     the form's visible_to), every history entry with its answers, names and e-mail
     addresses. Keep them as you keep the program's files.
     """
-    program = find_program(load_programs(), program_id)
-    database = open_database()
+    programs = load_programs()
+    program = find_program(programs, program_id)
+    workflow = open_workflow(programs)
     try:
-        with database.session() as session:
-            data = export_program(session, program)
+        data = workflow.export_program(program.id, SYSTEM_ACTOR)
     finally:
-        database.dispose()
+        workflow.close()
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     tables = (

@@ -13,11 +13,10 @@ from mentorflow.engine.definition.program import Program
 from mentorflow.engine.errors import (
     MentorflowError,
 )
-from mentorflow.engine.records.database import Database
-from mentorflow.engine.rules.access import SYSTEM_ACTOR
-from mentorflow.engine.service.workflow import Workflow
+from mentorflow.engine.service.matching_review import score_text
+from mentorflow.engine.service.workflow import SYSTEM_ACTOR
 
-from .common import find_program, friendly, load_programs, main, open_database
+from .common import find_program, friendly, load_programs, main, open_workflow
 
 
 @main.command()
@@ -42,10 +41,9 @@ def match(program_id: str, dry_run: bool, csv_file: str | None, by_email: str | 
     program = find_program(programs, program_id)
     if program.matching is None:
         raise MentorflowError(f"{program.title} has no matching section in its definition.")
-    database = open_database()
+    workflow = open_workflow(programs)
     try:
-        workflow = Workflow(programs, database)
-        confirmer = _confirmer(database, program, by_email) if by_email else SYSTEM_ACTOR
+        confirmer = workflow.staff_actor(by_email, program.id) if by_email else SYSTEM_ACTOR
         click.echo("Scoring and solving the matching pool...", err=True)
         run_id, result = workflow.propose_matches(program.id, SYSTEM_ACTOR, save=not dry_run)
         click.echo(
@@ -65,41 +63,24 @@ def match(program_id: str, dry_run: bool, csv_file: str | None, by_email: str | 
                 program.id, pairs, confirmer, run_id, progress=bar.update
             )
     finally:
-        database.dispose()
+        workflow.close()
     refused = [(m, t, why) for m, t, why in outcomes if why]
     click.echo(f"Confirmed {len(outcomes) - len(refused)} of {len(outcomes)} matches.")
     for mentee_id, mentor_id, why in refused:
         click.echo(f"  refused: {emails[mentee_id]} -> {emails[mentor_id]}: {why}")
 
 
-def _confirmer(database: Database, program: Program, email: str) -> Any:
-    from mentorflow.engine.service.accounts import load_actor
-    from mentorflow.engine.service.people import find_person
-
-    with database.session() as session:
-        person = find_person(session, email)
-        person_id = person.id if person else None
-    found = load_actor(database, person_id) if person_id else None
-    if found is None or not found.is_staff(program.id):
-        raise MentorflowError(f"{email} is not a coordinator of {program.title} or an admin.")
-    return found
-
-
 def _print_proposals(program: Program, result: Any, emails: dict[str, str]) -> None:
     click.echo(
         f"{len(result.proposals)} proposed for {program.title} ({result.strategy}), "
-        f"total score {_number(result.total_score)}:"
+        f"total score {score_text(result.total_score)}:"
     )
     for p in result.proposals:
-        click.echo(f"  {emails[p.mentee_id]} -> {emails[p.mentor_id]}  score {_number(p.score)}")
+        click.echo(f"  {emails[p.mentee_id]} -> {emails[p.mentor_id]}  score {score_text(p.score)}")
     if result.unmatched:
         click.echo(f"{len(result.unmatched)} left without a mentor:")
         for u in result.unmatched:
             click.echo(f"  {emails[u.mentee_id]}: {u.reason}")
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
 def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str, str]) -> None:
@@ -110,7 +91,9 @@ def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str,
         out = csv.writer(f)
         out.writerow(["mentee_email", "mentor_email", "score", *criteria, "reason"])
         for p in result.proposals:
-            points = [_number(p.points.get(c, 0.0)) for c in criteria]
-            out.writerow([emails[p.mentee_id], emails[p.mentor_id], _number(p.score), *points, ""])
+            points = [score_text(p.points.get(c, 0.0)) for c in criteria]
+            out.writerow(
+                [emails[p.mentee_id], emails[p.mentor_id], score_text(p.score), *points, ""]
+            )
         for u in result.unmatched:
             out.writerow([emails[u.mentee_id], "", "", *([""] * len(criteria)), u.reason])

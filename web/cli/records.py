@@ -8,20 +8,17 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.engine import make_url
 
 from mentorflow.engine.errors import (
     ImportFailed,
     InvalidAnswers,
     MentorflowError,
 )
-from mentorflow.engine.rules.access import SYSTEM_ACTOR
-from mentorflow.engine.service.accounts import grant_staff
 from mentorflow.engine.service.importer import import_applications
 from mentorflow.engine.service.people import looks_like_email
-from mentorflow.engine.service.workflow import Workflow
+from mentorflow.engine.service.workflow import SYSTEM_ACTOR, Workflow
 
-from .common import find_program, friendly, load_programs, main, open_database
+from .common import find_program, friendly, load_programs, main, open_database, open_workflow
 
 
 @main.group()
@@ -33,12 +30,11 @@ def db() -> None:
 @friendly
 def upgrade() -> None:
     """Apply pending migrations (every command that uses the database does this first)."""
-    database = open_database()
+    workflow = open_workflow({})
     try:
-        where = make_url(database.url).render_as_string(hide_password=True)
-        click.echo(f"The database at {where} is up to date.")
+        click.echo(f"The database at {workflow.database_location} is up to date.")
     finally:
-        database.dispose()
+        workflow.close()
 
 
 @main.group()
@@ -63,20 +59,24 @@ def user_add(
         raise MentorflowError("A coordinator needs --program naming the program they coordinate.")
     if role == "admin" and program_id:
         raise MentorflowError("An admin has every program; leave out --program.")
-    program = find_program(load_programs(), program_id) if program_id else None
+    programs = load_programs()
+    program = find_program(programs, program_id) if program_id else None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(
             "Password", hide_input=True, confirmation_prompt=True, err=True, type=str
         )
-    database = open_database()
+    workflow = open_workflow(programs)
     try:
-        click.echo(grant_staff(database, email, name, program, password))
+        said = workflow.grant_staff(
+            SYSTEM_ACTOR, email, name, program.id if program else None, password
+        )
     except InvalidAnswers as exc:
         raise MentorflowError(next(iter(exc.errors.values()))) from None
     finally:
-        database.dispose()
+        workflow.close()
+    click.echo(said)
 
 
 @main.command("import")

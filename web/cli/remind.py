@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import click
 
-from mentorflow.engine.records.store import utcnow
-from mentorflow.engine.service.mailer import deliver
-from mentorflow.engine.service.reminders import queue_reminders
 from mentorflow.engine.settings import Settings
 
-from .common import friendly, load_programs, main, open_database
+from .common import friendly, load_programs, main, open_workflow
 
 
 @main.command()
@@ -26,10 +23,9 @@ def remind(dry_run: bool) -> None:
     """Send the reminders that are due (running it twice sends nothing twice)."""
     programs = load_programs()
     settings = Settings.from_env()
-    database = open_database()
+    workflow = open_workflow(programs)
     try:
-        now = utcnow()
-        found = queue_reminders(database, programs, now, dry_run=dry_run)
+        found = workflow.remind(dry_run=dry_run)
         for o in found:
             status = "already sent" if o.already_queued else f"to {', '.join(o.to) or 'nobody'}"
             click.echo(
@@ -42,9 +38,9 @@ def remind(dry_run: bool) -> None:
                 "nothing written)."
             )
             return
-        sent, failed = deliver(database, settings.smtp_url, utcnow())
+        sent, failed = workflow.deliver(settings.smtp_url)
     finally:
-        database.dispose()
+        workflow.close()
     click.echo(f"{len(found)} reminders due; {queued} messages queued.")
     if settings.smtp_url is None:
         click.echo("No MENTORFLOW_SMTP_URL: the messages wait in the outbox (and the log).")

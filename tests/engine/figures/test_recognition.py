@@ -38,7 +38,7 @@ def test_ended_early_lists_the_closure_with_its_reasons(
     program = workflow.programs[GENERAL]
     with workflow.db.session() as session:
         found = ended_early(session, program, closures.cast.coordinator)
-    assert [c.enrollment.id for c in found] == [closures.early.enrollment_id]
+    assert [c.enrollment_id for c in found] == [closures.early.enrollment_id]
     closure = found[0]
     assert closure.state_label == "Closed early"
     assert closure.mentor_name == "Mona Mentor"

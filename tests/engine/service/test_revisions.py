@@ -7,7 +7,8 @@ from sqlalchemy import select
 from mentorflow import engine
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import Enrollment
-from mentorflow.engine.service.revisions import shown_answers, stranded_enrollments
+from mentorflow.engine.rules.answers import shown_answers
+from mentorflow.engine.service.revisions import stranded_enrollments
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import SMALL, Clock, People
 

@@ -1,0 +1,117 @@
+"""The service's staff calls: the staff right checked inside, plain immutable rows out,
+names only of the program's own enrollments, and a failing database said in one
+sentence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import text
+
+from mentorflow.engine.errors import DatabaseFailed, Forbidden, InvalidAnswers, NotFound
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
+from mentorflow.engine.service.desk import DeskPage, PersonRow
+from mentorflow.engine.service.workflow import Workflow
+from tests.conftest import Clock, People
+from tests.support import sample_answers
+
+SMALL = "small-program"
+ANSWERS = {
+    "name": "Ada",
+    "email": "ada@example.gov",
+    "years_of_service": "1.5",
+    "style": "hands_on",
+    "interests": ["Writing"],
+}
+
+
+@pytest.fixture
+def coordinator(people: People) -> Actor:
+    return people.person("cora@example.gov", "Cora Coordinator", coordinates=SMALL)
+
+
+def _plain(value: object) -> None:
+    """Frozen dataclasses, tuples and plain values all the way down (no ORM objects)."""
+    if dataclasses.is_dataclass(value):
+        assert type(value).__dataclass_params__.frozen, type(value)  # type: ignore[attr-defined]
+        for f in dataclasses.fields(value):
+            if f.name != "program":  # the compiled, immutable definition
+                _plain(getattr(value, f.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            _plain(item)
+    else:
+        assert value is None or type(value).__module__ in ("builtins", "datetime"), type(value)
+
+
+def test_the_desk_is_plain_rows_for_staff_only(
+    workflow: Workflow, people: People, coordinator: Actor
+) -> None:
+    ada = people.person("ada@example.gov", "Ada")
+    enrollment = workflow.apply(SMALL, "mentee", ada, ANSWERS)
+    page = workflow.desk(SMALL, coordinator, role="mentee")
+    assert isinstance(page, DeskPage)
+    _plain(dataclasses.replace(page, program=None))
+    assert page.found == (
+        PersonRow(enrollment.id, "Ada", "ada@example.gov", "mentee", "Mentee", "applied",
+                  page.found[0].state_label, 0),
+    )  # fmt: skip
+    assert {b.role for b in page.bulk} == {"mentee"}
+    with pytest.raises(Forbidden, match="may open its desk"):
+        workflow.desk(SMALL, ada)
+    other = people.person("otto@example.gov", coordinates="civil-engineers")
+    with pytest.raises(Forbidden):
+        workflow.outbox(SMALL, other)
+    with pytest.raises(NotFound):
+        workflow.reports("nope", coordinator)
+
+
+def test_bulk_names_only_the_programs_enrollments(
+    workflow: Workflow, people: People, coordinator: Actor, clock: Clock
+) -> None:
+    ada = people.person("ada@example.gov", "Ada")
+    enrollment = workflow.apply(SMALL, "mentee", ada, ANSWERS)
+    general = workflow.programs["general-mentoring"]
+    ben = people.person("ben@example.gov", "Ben Elsewhere")
+    answers = sample_answers(
+        general, general.apply_form("mentee"), (), clock.now.date(), email=ben.email
+    )
+    elsewhere = workflow.apply(general.id, "mentee", ben, answers)
+    outcomes = workflow.take_many(SMALL, [enrollment.id, elsewhere.id], "screen", coordinator)
+    assert [(o.enrollment_id, o.name, o.done) for o in outcomes] == [
+        (enrollment.id, "Ada", True),
+        (elsewhere.id, elsewhere.id, False),  # another program's: not even its name
+    ]
+    assert outcomes[1].message == "There is no such enrollment."
+
+
+def test_staff_are_managed_by_admins_and_the_system(
+    workflow: Workflow, people: People, coordinator: Actor
+) -> None:
+    with pytest.raises(Forbidden, match="Only an admin may manage staff."):
+        workflow.staff_list(coordinator)
+    with pytest.raises(Forbidden):
+        workflow.grant_staff(coordinator, "x@example.gov", "X", SMALL, None)
+    with pytest.raises(InvalidAnswers) as refused:
+        workflow.grant_staff(SYSTEM_ACTOR, "x@example.gov", "X", "nope", None)
+    assert refused.value.errors == {"program": "Choose one of the programs."}
+    said = workflow.grant_staff(SYSTEM_ACTOR, "x@example.gov", "X", SMALL, "long enough pw")
+    assert said.startswith("x@example.gov is now a coordinator of ")
+    admin = people.person("root@example.gov", admin=True)
+    staff = {m.email: m for m in workflow.staff_list(admin)}
+    assert staff["x@example.gov"].coordinates == (SMALL,)
+    assert workflow.staff_actor("x@example.gov", SMALL).is_staff(SMALL)
+    with pytest.raises(Exception, match="is not a coordinator of"):
+        workflow.staff_actor("nobody@example.gov", SMALL)
+
+
+def test_a_failing_database_is_one_sentence(
+    workflow: Workflow, coordinator: Actor, db: Database
+) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE outbox"))
+    with pytest.raises(DatabaseFailed, match="^the database failed: ") as failed:
+        workflow.outbox(SMALL, coordinator)
+    assert "\n" not in str(failed.value) and "SELECT" not in str(failed.value)
