@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -55,6 +56,21 @@ def test_the_wheel_holds_one_top_level_name_and_everything_served(wheel: Path) -
         "mentorflow/web/cli/__init__.py",
     ):
         assert needed in names
+
+
+def test_pyproject_lists_every_package_folder() -> None:
+    # The package-dir mapping needs each package named; a new folder left out would be
+    # missing from the wheel (the test above would tell, but later and slower).
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {
+        "mentorflow." + ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("engine", "web")
+        for init in (ROOT / top).rglob("__init__.py")
+        if ".venv" not in init.parts
+    }
+    assert listed == folders
 
 
 def _dist_info(wheel: Path) -> str:
