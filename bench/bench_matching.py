@@ -14,7 +14,7 @@ seniority (at_least, margin 5).
   its rules (see `mentor_match_rules`). Its pair scores are checked to equal Mentorflow's
   on a small pool before anything is timed.
 * `--sizes` (default 1000 5000 10000): Mentorflow's `propose` against one bare
-  `linear_sum_assignment` on the score matrix `engine.matching.score` computes for the
+  `linear_sum_assignment` on the score matrix `mentorflow.engine.rules.scoring.score` computes for the
   same pool, negated beforehand so that only the solver call is timed (the floor). Both
   run in one process, taking turns, so that other load on the machine weighs on both.
 

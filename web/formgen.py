@@ -1,8 +1,8 @@
 """WTForms classes generated from compiled forms, once per form and program revision.
 
 WTForms renders the inputs (names, ids, labels, widgets) and reads them back; the
-rules are the engine's (`engine.answers.clean_answers`), so a page and an import can
-never disagree about what is valid. Field names are the definition's field ids, a
+rules are the engine's (the service checks answers with `rules.answers.clean_answers`),
+so a page and an import can never disagree about what is valid. Field names are the definition's field ids, a
 group's entries follow WTForms' `<group>-<n>-<field>`, as the web contract fixes.
 """
 

@@ -5,7 +5,7 @@ they go. It holds no records (adding a model per enrollment would cost tens of
 kilobytes and milliseconds each, and `machine.models` is not thread-safe), so one
 machine serves every enrollment of every request. Guards are not machine conditions:
 the library stops at the first failing condition, while a refusal must give every
-reason, so the engine evaluates them itself (`engine.guards`).
+reason, so the engine evaluates them itself (`rules.guards`).
 """
 
 from __future__ import annotations

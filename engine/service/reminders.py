@@ -4,7 +4,7 @@ A state's `reminder: {after_days, without, to, text}` is due once an enrollment 
 waited `after_days` days (in the state and, with `without`, since the last entry of that
 form) and again every `after_days` days while that holds. Each occurrence has a stable
 key kept in `OutboxMessage.reason`, so queueing twice the same day writes nothing new.
-`engine.desk.reminders_due` decides what is due; this module writes the messages.
+`service.desk.reminders_due` decides what is due; this module writes the messages.
 """
 
 from __future__ import annotations

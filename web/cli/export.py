@@ -1,7 +1,7 @@
 """`mentorflow export`: a program's enrollments, submissions and events, as CSV or JSON.
 
 Registered on the `mentorflow` group when the cli package imports this module. The rows come
-from `engine.export`; this only writes them.
+from the service (`export_program`); this only writes them.
 """
 
 from __future__ import annotations

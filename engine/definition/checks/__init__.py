@@ -1,6 +1,6 @@
 """The second phase of loading: every rule that needs the whole definition in view.
 
-The schema phase (`engine.format`) has already said what each key may hold. Here
+The schema phase (`definition.format`) has already said what each key may hold. Here
 we check that names point at things that exist, that lifecycles can be walked from
 start to finish, and that conditions compare what can be compared. Every problem
 is collected with its position; none stops the others from being found.
