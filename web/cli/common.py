@@ -4,7 +4,8 @@ errors into one sentence and exit code 1, and the configured database and progra
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -22,6 +23,7 @@ from mentorflow.engine.errors import (
     suggest,
 )
 from mentorflow.engine.records.database import Database
+from mentorflow.engine.service.workflow import Workflow
 from mentorflow.engine.settings import Settings
 
 
@@ -61,8 +63,23 @@ def first_line(exc: BaseException) -> str:
 def open_database() -> Database:
     """The configured database, its schema brought up to date first."""
     url = Settings.from_env().database_url
-    try:
+    with _database_failure(url):
         return Database(url)
+
+
+def open_workflow(programs: Mapping[str, Program]) -> Workflow:
+    """The service on the configured database, its schema brought up to date first; the
+    command calls `close()` when it ends."""
+    settings = Settings.from_env()
+    with _database_failure(settings.database_url):
+        return Workflow.open(programs, settings.database_url, uploads=settings.uploads)
+
+
+@contextmanager
+def _database_failure(url: str) -> Iterator[None]:
+    """A database that cannot be opened becomes one sentence naming it (password hidden)."""
+    try:
+        yield
     except (SQLAlchemyError, CommandError) as exc:
         where = make_url(url).render_as_string(hide_password=True)
         raise MentorflowError(f"The database at {where} failed: {first_line(exc)}") from None
