@@ -85,9 +85,10 @@ def application_rows(
     if state != initial:
         enrollment.update(entered_state(lifecycle, state, now))
         enrollment["version"] += 1  # a second write, as the version counter counts them
-        events.append(
-            event_row(program, enrollment_id, now, actor, "coordinator", "import", initial, state)
+        placed = event_row(
+            program, enrollment_id, now, actor, "coordinator", "import", initial, state
         )
+        events.append({**placed, "answers": None})  # JSON null, as `_event` writes it
         outbox += _notice_rows(program, role, state, enrollment, applicant, recipients)
     submission = {
         "id": new_id(),
@@ -117,10 +118,11 @@ def event_row(
     before: str | None,
     after: str,
     transition: str | None = None,
-    answers: dict[str, Any] | None = None,
     pairing_id: str | None = None,
 ) -> dict[str, Any]:
-    """One event of an enrollment's history: applying, a transition, an import."""
+    """One event of an enrollment's history: applying, a transition, an import. Its
+    `answers` are the caller's: left out, the column is SQL NULL (an 'apply' event); None
+    given is stored as JSON null (every other event, written by the ORM)."""
     return {
         "enrollment_id": enrollment_id,
         "program_id": program.id,
@@ -131,7 +133,6 @@ def event_row(
         "transition": transition,
         "from_state": before,
         "to_state": after,
-        "answers": answers,
         "revision": program.revision,
         "pairing_id": pairing_id,
     }
@@ -160,12 +161,13 @@ def write_applications(session: Session, applications: Sequence[ApplicationRows]
     if not applications:
         return
     session.flush()  # the people the rows refer to, when the ORM holds them still unwritten
-    events = [a.events[0] for a in applications]
-    events += [e for a in applications for e in a.events[1:]]
+    placed = [e for a in applications for e in a.events[1:]]
     outbox = [m for a in applications for m in a.outbox]
     session.execute(insert(table_of(Enrollment)), [a.enrollment for a in applications])
     session.execute(insert(table_of(Submission)), [a.submission for a in applications])
-    session.execute(insert(table_of(Event)), events)
+    session.execute(insert(table_of(Event)), [a.events[0] for a in applications])
+    if placed:  # a statement of their own: they carry `answers`, the 'apply' events do not
+        session.execute(insert(table_of(Event)), placed)
     if outbox:
         session.execute(insert(table_of(OutboxMessage)), outbox)
 

@@ -370,9 +370,9 @@ class WorkflowBase:
                 before,
                 record.enrollment.state,
                 transition_id,
-                answers,
                 pairing_id or record.enrollment.pairing_id,
-            )
+            ),
+            answers=answers,
         )
 
     def _announce_state(self, record: EnrollmentRecord) -> None:
