@@ -212,12 +212,11 @@ class WorkflowBase:
         now = self.clock()
         ready = []
         for rows in applications:
-            enrollment = Enrollment(**rows.enrollment)
-            lifecycle = program.lifecycle_of(enrollment.role)
-            autos = [t for t in lifecycle.leaving(enrollment.state) if t.auto]
+            role, state = rows.enrollment["role"], rows.enrollment["state"]
+            autos = [t for t in program.lifecycle_of(role).leaving(state) if t.auto]
             if not autos:
                 continue
-            submissions = [Submission(**rows.submission)]
+            enrollment, submissions = Enrollment(**rows.enrollment), [Submission(**rows.submission)]
             record = EnrollmentRecord(session, program, enrollment, now, submissions)
             if any(not blocked_reasons(record, t) for t in autos):
                 ready.append(rows.id)
