@@ -201,13 +201,9 @@ class WorkflowBase:
     def _write_applications(
         self, session: Session, program: Program, applications: Sequence[ApplicationRows]
     ) -> None:
-        """Write new applications, then take the `auto` transitions whose guards already
-        hold, as `_run_autos` does after any change.
-
-        Guards are first checked in memory on each new record (it holds only its
-        application); only the enrollments an auto transition really leaves from are
-        loaded and moved, so a bulk import loads none in the usual case.
-        """
+        """Write new applications, then take the `auto` transitions whose guards hold. The
+        guards are checked in memory first: only the enrollments an auto transition leaves
+        from are loaded and moved (`_run_autos`), so an import usually loads none."""
         write_applications(session, applications)
         now = self.clock()
         ready = []
@@ -358,21 +354,10 @@ class WorkflowBase:
         answers: dict[str, Any] | None,
         pairing_id: str | None = None,
     ) -> Event:
-        return Event(
-            **event_row(
-                record.program,
-                record.enrollment.id,
-                record.now,
-                actor,
-                role,
-                kind,
-                before,
-                record.enrollment.state,
-                transition_id,
-                pairing_id or record.enrollment.pairing_id,
-            ),
-            answers=answers,
-        )
+        e = record.enrollment
+        row = event_row(record.program, e.id, record.now, actor, role, kind, before, e.state)
+        row.update(transition=transition_id, pairing_id=pairing_id or e.pairing_id)
+        return Event(**row, answers=answers)
 
     def _announce_state(self, record: EnrollmentRecord) -> None:
         enrollment = record.enrollment
