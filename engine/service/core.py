@@ -207,9 +207,12 @@ class WorkflowBase:
         write_applications(session, applications)
         now = self.clock()
         ready = []
+        leaving: dict[tuple[str, str], list[Transition]] = {}  # the auto ones, by role and state
         for rows in applications:
-            role, state = rows.enrollment["role"], rows.enrollment["state"]
-            autos = [t for t in program.lifecycle_of(role).leaving(state) if t.auto]
+            key = role, state = rows.enrollment["role"], rows.enrollment["state"]
+            if key not in leaving:
+                leaving[key] = [t for t in program.lifecycle_of(role).leaving(state) if t.auto]
+            autos = leaving[key]
             if not autos:
                 continue
             enrollment, submissions = Enrollment(**rows.enrollment), [Submission(**rows.submission)]
