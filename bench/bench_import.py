@@ -35,7 +35,6 @@ from mentorflow.engine.definition.loader import load_file
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import Base, Enrollment, StaffRole, new_id, utcnow
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
-from mentorflow.engine.service.importer import import_applications
 from mentorflow.engine.service.people import get_or_create_person
 from mentorflow.engine.service.workflow import Workflow
 
@@ -119,7 +118,7 @@ def time_import(url: str, csv_text: str) -> float:
             coordinator = get_or_create_person(session, "coordinator@agency.example.gov", "Cora")
             session.add(StaffRole(person_id=coordinator.id, program_id=PROGRAM))
         start = time.perf_counter()
-        result = import_applications(workflow, PROGRAM, "mentee", csv_text, actor=SYSTEM_ACTOR)
+        result = workflow.import_applications(PROGRAM, "mentee", csv_text, actor=SYSTEM_ACTOR)
         seconds = time.perf_counter() - start
         assert result.imported == csv_text.count("\n") - 1, result.imported
         return seconds

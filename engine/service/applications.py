@@ -1,84 +1,221 @@
-"""Turning an apply form's answers into the records of a new application.
+"""The records of a new application, built once for every way in: a participant applying
+on the web (one row) and the CSV importer (thousands in one bulk insert).
 
-Shared by the workflow (one application at a time) and the CSV importer (thousands in
-one bulk insert), so both make exactly the same records.
+Every row is a dict of column values: `application_rows` builds an application's
+enrollment, submission, events and outbox messages, as of the state it is placed in;
+`write_applications` inserts any number of them with one statement per table. Events and
+outbox messages of later changes use the same `event_row` and `notify.message_rows`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..definition.program import Program
-from ..errors import (
-    AlreadyEnrolled,
-)
-from ..records.store import (
-    new_id,
-)
-from ..rules.access import (
-    Actor,
-)
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from ..definition.program import Lifecycle, Program
+from ..errors import AlreadyEnrolled, NotFound, known_list, suggest
+from ..records.store import Base, Enrollment, Event, OutboxMessage, Person, Submission, new_id
+from ..rules.access import Actor
+from .notify import NewEnrollmentRecipients, message_rows
+
+CHUNK = 500  # e-mails per IN query: well under every database's limit on parameters
+
+
+@dataclass(frozen=True)
+class Applicant:
+    person_id: str
+    email: str
+    who: str  # as notices name them: their name, or their e-mail while they have none
 
 
 @dataclass(frozen=True)
 class ApplicationRows:
-    """The column values of a new application: its enrollment (in the lifecycle's initial
-    state), the apply form's submission and the 'apply' event. Shared by `_enroll` and the
-    CSV importer, which inserts thousands of them at once."""
+    """The column values of a new application: its enrollment, the apply form's
+    submission, its events (the 'apply' event, then the 'import' event of a placement)
+    and the outbox messages of the states it entered."""
 
     enrollment: dict[str, Any]
     submission: dict[str, Any]
-    event: dict[str, Any]
+    events: tuple[dict[str, Any], ...]
+    outbox: tuple[dict[str, Any], ...]
+
+    @property
+    def id(self) -> str:
+        return str(self.enrollment["id"])
 
 
 def application_rows(
     program: Program,
     role: str,
-    person_id: str,
+    applicant: Applicant,
     clean: dict[str, Any],
     actor: Actor,
     now: dt.datetime,
+    state: str,
+    recipients: NewEnrollmentRecipients,
 ) -> ApplicationRows:
-    initial = program.lifecycle_of(role).initial
+    """An application written in the role's initial state then, when `state` is another
+    one, placed there by a coordinator: recorded as an 'import' event. Each state entered
+    sends its notice (`state_notice`)."""
+    lifecycle = program.lifecycle_of(role)
+    initial = lifecycle.initial
     enrollment_id = new_id()
-    return ApplicationRows(
-        enrollment={
-            "id": enrollment_id,
-            "program_id": program.id,
-            "role": role,
-            "person_id": person_id,
-            "state": initial,
-            "state_since": now,
-            "revision": program.revision,
-            "supervisor_email": supervisor_email(program, role, clean),
-            "capacity": mentor_capacity(program, role, clean),
-            "created_at": now,
-            "updated_at": now,
-        },
-        submission={
-            "id": new_id(),
-            "enrollment_id": enrollment_id,
-            "form_id": program.roles[role].apply_form,
-            "author_id": person_id,
-            "revision": program.revision,
-            "answers": clean,
-            "created_at": now,
-            "updated_at": now,
-        },
-        event={
-            "enrollment_id": enrollment_id,
-            "program_id": program.id,
-            "at": now,
-            "actor_id": actor.person_id,
-            "actor_role": role if actor.person_id == person_id else "coordinator",
-            "kind": "apply",
-            "to_state": initial,
-            "revision": program.revision,
-        },
-    )
+    enrollment = {
+        "id": enrollment_id,
+        "program_id": program.id,
+        "role": role,
+        "person_id": applicant.person_id,
+        **entered_state(lifecycle, initial, now),
+        "revision": program.revision,
+        "version": 1,
+        "supervisor_email": supervisor_email(program, role, clean),
+        "capacity": mentor_capacity(program, role, clean),
+        "pairing_id": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    apply_role = role if actor.person_id == applicant.person_id else "coordinator"
+    events = [event_row(program, enrollment_id, now, actor, apply_role, "apply", None, initial)]
+    outbox = _notice_rows(program, role, initial, enrollment, applicant, recipients)
+    if state != initial:
+        enrollment.update(entered_state(lifecycle, state, now))
+        enrollment["version"] += 1  # a second write, as the version counter counts them
+        placed = event_row(
+            program, enrollment_id, now, actor, "coordinator", "import", initial, state
+        )
+        events.append({**placed, "answers": None})  # JSON null, as `_event` writes it
+        outbox += _notice_rows(program, role, state, enrollment, applicant, recipients)
+    submission = {
+        "id": new_id(),
+        "enrollment_id": enrollment_id,
+        "form_id": program.roles[role].apply_form,
+        "author_id": applicant.person_id,
+        "revision": program.revision,
+        "answers": clean,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return ApplicationRows(enrollment, submission, tuple(events), tuple(outbox))
+
+
+def entered_state(lifecycle: Lifecycle, state: str, now: dt.datetime) -> dict[str, Any]:
+    """The columns an enrollment's entering a state sets (its `updated_at` aside)."""
+    return {"state": state, "state_since": now, "is_final": state in lifecycle.finals}
+
+
+def event_row(
+    program: Program,
+    enrollment_id: str,
+    now: dt.datetime,
+    actor: Actor,
+    role: str,
+    kind: str,
+    before: str | None,
+    after: str,
+    transition: str | None = None,
+    pairing_id: str | None = None,
+) -> dict[str, Any]:
+    """One event of an enrollment's history: applying, a transition, an import. Its
+    `answers` are the caller's: left out, the column is SQL NULL (an 'apply' event); None
+    given is stored as JSON null (every other event, written by the ORM)."""
+    return {
+        "enrollment_id": enrollment_id,
+        "program_id": program.id,
+        "at": now,
+        "actor_id": actor.person_id,
+        "actor_role": role,
+        "kind": kind,
+        "transition": transition,
+        "from_state": before,
+        "to_state": after,
+        "revision": program.revision,
+        "pairing_id": pairing_id,
+    }
+
+
+def _notice_rows(
+    program: Program,
+    role: str,
+    state: str,
+    enrollment: dict[str, Any],
+    applicant: Applicant,
+    recipients: NewEnrollmentRecipients,
+) -> list[dict[str, Any]]:
+    notice = state_notice(program, role, state, applicant.who)
+    if notice is None:
+        return []
+    roles, subject, body, reason = notice
+    to = recipients(role, applicant.email, enrollment["supervisor_email"], roles)
+    return message_rows(program, enrollment["id"], to, subject, body, reason)
+
+
+def write_applications(session: Session, applications: Sequence[ApplicationRows]) -> None:
+    """Insert the applications' rows, one statement per table (SQLAlchemy batches each with
+    insertmanyvalues). Core inserts: the ORM would add per-row bookkeeping and set the
+    enrollments' version itself. Every 'apply' event comes before every 'import' event."""
+    if not applications:
+        return
+    session.flush()  # the people the rows refer to, when the ORM holds them still unwritten
+    placed = [e for a in applications for e in a.events[1:]]
+    outbox = [m for a in applications for m in a.outbox]
+    session.execute(insert(table_of(Enrollment)), [a.enrollment for a in applications])
+    session.execute(insert(table_of(Submission)), [a.submission for a in applications])
+    session.execute(insert(table_of(Event)), [a.events[0] for a in applications])
+    if placed:  # a statement of their own: they carry `answers`, the 'apply' events do not
+        session.execute(insert(table_of(Event)), placed)
+    if outbox:
+        session.execute(insert(table_of(OutboxMessage)), outbox)
+
+
+def table_of(model: type[Base]) -> Table:
+    return model.metadata.tables[model.__tablename__]
+
+
+def target_state(program: Program, role: str, state: str | None) -> str:
+    """Where a new application is placed: `state`, or the role's initial state."""
+    lifecycle = program.lifecycle_of(role)
+    if state is None:
+        return lifecycle.initial
+    if state not in lifecycle.states:
+        raise NotFound(
+            f"There is no state '{state}' in the {role} lifecycle{suggest(state, lifecycle.states)} "
+            f"{known_list(lifecycle.states)}."
+        )
+    return state
+
+
+def chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    """Sorted distinct values in lists of CHUNK, for IN queries."""
+    values = sorted({v for v in items if v})
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def open_enrollments(
+    session: Session, program: Program, role: str, emails: Iterable[str]
+) -> dict[str, str]:
+    """The open enrollment in the role, by e-mail, of those people who hold one: one may
+    not apply again until it ends (`already_enrolled`)."""
+    found: dict[str, str] = {}
+    for chunk in chunks(emails):
+        rows = session.execute(
+            select(Person.email, Enrollment.id)
+            .join(Enrollment, Enrollment.person_id == Person.id)
+            .where(
+                Enrollment.program_id == program.id,
+                Enrollment.role == role,
+                Enrollment.is_final.is_(False),
+                Person.email.in_(chunk),
+            )
+        )
+        for email, enrollment_id in rows:
+            found.setdefault(email, enrollment_id)
+    return found
 
 
 def already_enrolled(

@@ -10,12 +10,11 @@ build on this class; `engine.workflow.Workflow` is the whole service.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, Self
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -51,13 +50,20 @@ from ..rules.access import (
 from ..rules.answers import clean_answers
 from ..rules.guards import blocked_reasons
 from .applications import (
+    Applicant,
+    ApplicationRows,
     already_enrolled,
     application_rows,
+    entered_state,
+    event_row,
+    open_enrollments,
     state_notice,
     supervisor_email,
     supervisor_field,
+    target_state,
+    write_applications,
 )
-from .notify import queue
+from .notify import NewEnrollmentRecipients, queue
 from .snapshots import EnrollmentSnapshot
 
 MAX_AUTO_STEPS = 20  # auto transitions that feed each other stop here, never loop
@@ -210,31 +216,46 @@ class WorkflowBase:
         *,
         state: str | None = None,
     ) -> Enrollment:
-        lifecycle = program.lifecycle_of(role)
-        existing = session.scalars(
-            select(Enrollment).where(
-                Enrollment.program_id == program.id,
-                Enrollment.role == role,
-                Enrollment.person_id == person.id,
-                Enrollment.is_final.is_(False),
-            )
-        ).first()
-        if existing is not None:
-            raise already_enrolled(program, role, person.email, existing.id)
+        """One application: the importer's bulk write with one row, so both ways in write
+        the same records (`state`: placed there, as an import does)."""
+        target = target_state(program, role, state)
+        existing = open_enrollments(session, program, role, [person.email])
+        if person.email in existing:
+            raise already_enrolled(program, role, person.email, existing[person.email])
         clean = self.clean_apply_answers(program, role, person.email, answers)
-        now = self.clock()
-        rows = application_rows(program, role, person.id, clean, actor, now)
-        enrollment = Enrollment(person=person, **rows.enrollment)
-        session.add(enrollment)
-        session.flush()
-        session.add(Submission(**rows.submission))
-        session.add(Event(**rows.event))
-        record = EnrollmentRecord(session, program, enrollment, now)
-        self._announce_state(record)
-        if state is not None and state != lifecycle.initial:
-            self._place(record, state, actor)
-        self._run_autos(record)
+        applicant = Applicant(person.id, person.email, person.name or person.email)
+        recipients = NewEnrollmentRecipients(session, program)
+        rows = application_rows(
+            program, role, applicant, clean, actor, self.clock(), target, recipients
+        )
+        self._write_applications(session, program, [rows])
+        enrollment = session.get(Enrollment, rows.id)
+        assert enrollment is not None  # just written
         return enrollment
+
+    def _write_applications(
+        self, session: Session, program: Program, applications: Sequence[ApplicationRows]
+    ) -> None:
+        """Write new applications, then take the `auto` transitions whose guards hold. The
+        guards are checked in memory first: only the enrollments an auto transition leaves
+        from are loaded and moved (`_run_autos`), so an import usually loads none."""
+        write_applications(session, applications)
+        now = self.clock()
+        ready = []
+        leaving: dict[tuple[str, str], list[Transition]] = {}  # the auto ones, by role and state
+        for rows in applications:
+            key = role, state = rows.enrollment["role"], rows.enrollment["state"]
+            if key not in leaving:
+                leaving[key] = [t for t in program.lifecycle_of(role).leaving(state) if t.auto]
+            autos = leaving[key]
+            if not autos:
+                continue
+            enrollment, submissions = Enrollment(**rows.enrollment), [Submission(**rows.submission)]
+            record = EnrollmentRecord(session, program, enrollment, now, submissions)
+            if any(not blocked_reasons(record, t) for t in autos):
+                ready.append(rows.id)
+        for enrollment_id in ready:
+            self._run_autos(self.record(session, enrollment_id))
 
     def clean_apply_answers(
         self,
@@ -261,18 +282,6 @@ class WorkflowBase:
                 {field or "": "Give your supervisor's e-mail address, not your own."}
             )
         return clean
-
-    def _place(self, record: EnrollmentRecord, state: str, actor: Actor) -> None:
-        """Put an imported enrollment straight into a state, recorded as an event."""
-        lifecycle = record.lifecycle
-        if state not in lifecycle.states:
-            raise NotFound(
-                f"There is no state '{state}' in the {record.enrollment.role} lifecycle."
-            )
-        before = record.enrollment.state
-        self._enter(record, state)
-        record.session.add(self._event(record, actor, "coordinator", "import", None, before, None))
-        self._announce_state(record)
 
     # -- transitions ---------------------------------------------------------------
 
@@ -378,9 +387,8 @@ class WorkflowBase:
 
     def _enter(self, record: EnrollmentRecord, state: str) -> None:
         enrollment = record.enrollment
-        enrollment.state = state
-        enrollment.state_since = record.now
-        enrollment.is_final = state in record.lifecycle.finals
+        for column, value in entered_state(record.lifecycle, state, record.now).items():
+            setattr(enrollment, column, value)
         self._touch(record)
         if (
             enrollment.role == "mentee"
@@ -405,20 +413,10 @@ class WorkflowBase:
         answers: dict[str, Any] | None,
         pairing_id: str | None = None,
     ) -> Event:
-        return Event(
-            enrollment_id=record.enrollment.id,
-            program_id=record.program.id,
-            at=record.now,
-            actor_id=actor.person_id,
-            actor_role=role,
-            kind=kind,
-            transition=transition_id,
-            from_state=before,
-            to_state=record.enrollment.state,
-            answers=answers,
-            revision=record.program.revision,
-            pairing_id=pairing_id or record.enrollment.pairing_id,
-        )
+        e = record.enrollment
+        row = event_row(record.program, e.id, record.now, actor, role, kind, before, e.state)
+        row.update(transition=transition_id, pairing_id=pairing_id or e.pairing_id)
+        return Event(**row, answers=answers)
 
     def _announce_state(self, record: EnrollmentRecord) -> None:
         enrollment = record.enrollment

@@ -1,28 +1,26 @@
 """Importing applications from a spreadsheet export (CSV): every row checked, all or nothing.
 
 The header names the apply form's fields by id; each further line is one application.
-Every row goes through the same validator as the web form (`Workflow.clean_apply_answers`:
+Every row goes through the same validator as the web form (`clean_apply_answers`:
 `clean_answers` with the role's eligibility and the supervisor link), and belongs to the
 person whose e-mail is in the form's first `email` field without `link`. While any row is
 bad nothing is written, and `ImportFailed` lists every bad row with the line it starts on.
 
-Otherwise the people, enrollments, apply submissions, events and state notices are written
-in one transaction, each kind with one bulk INSERT (SQLAlchemy's insertmanyvalues): the
-records are those `Workflow._enroll` writes for one application, built by the same
-`application_rows`, `state_notice` and `already_enrolled`. Existing people and open
-enrollments are looked up with one IN query per chunk of e-mails, never per row.
+Otherwise the people and the applications are written in one transaction, each table with
+one bulk INSERT: the applications' records are built by `application_rows` and written by
+`_write_applications`, exactly as one application made on the web is. Existing people and
+open enrollments are looked up with one IN query per chunk of e-mails, never per row.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..definition.fields import EmailField, GroupField, TextField
@@ -36,16 +34,21 @@ from ..errors import (
     known_list,
     suggest,
 )
-from ..records.enrollment import EnrollmentRecord
-from ..records.store import Base, Enrollment, Event, OutboxMessage, Person, Submission, new_id
+from ..records.store import Person, new_id
 from ..rules.access import Actor
-from ..rules.guards import blocked_reasons
-from .applications import already_enrolled, application_rows, state_notice
+from .applications import (
+    Applicant,
+    already_enrolled,
+    application_rows,
+    chunks,
+    open_enrollments,
+    table_of,
+    target_state,
+)
+from .core import WorkflowBase
 from .notify import NewEnrollmentRecipients
 from .people import normalise_email
-from .workflow import Workflow
 
-CHUNK = 500  # e-mails per IN query: well under every database's limit on parameters
 PROGRESS_EVERY = 100  # rows between progress reports
 
 
@@ -70,54 +73,66 @@ class _Application:
     problems: list[str] = field(default_factory=list)
 
 
-def import_applications(
-    workflow: Workflow,
-    program_id: str,
-    role: str,
-    csv_text_or_file: str | TextIO | Iterable[str],
-    *,
-    state: str | None = None,
-    actor: Actor,
-    progress: Callable[[int], None] | None = None,
-) -> ImportResult:
-    """Import every row of a CSV export as an application to `role` of a program.
+class Importing(WorkflowBase):
+    """The bulk way in: many applications from a spreadsheet export, in one transaction."""
 
-    `csv_text_or_file`: the text, or a text file opened with `newline=""`. `state` places
-    the new enrollments in that state of the role's lifecycle, recorded as an 'import'
-    event. `progress` is called with the number of rows checked so far. Raises
-    ImportFailed (nothing written) when the header or any row is bad.
-    """
-    program = workflow.program(program_id)
-    if role not in program.roles:
-        raise NotFound(f"{program.title} has no role '{role}'.")
-    if not actor.is_system and not actor.is_staff(program.id):
-        raise Forbidden("Only a coordinator may import applications.")
-    lifecycle = program.lifecycle_of(role)
-    target = lifecycle.initial if state is None else state
-    if target not in lifecycle.states:
-        raise NotFound(
-            f"There is no state '{state}' in the {role} lifecycle{suggest(state, lifecycle.states)} "
-            f"{known_list(lifecycle.states)}."
-        )
-    form = program.apply_form(role)
-    own = _own_email_field(form)
-    if own is None:
-        raise MentorflowError(
-            f"The {form.title} has no e-mail field without a link, so imported applications "
-            "would belong to nobody."
-        )
+    def import_applications(
+        self,
+        program_id: str,
+        role: str,
+        csv_text_or_file: str | TextIO | Iterable[str],
+        *,
+        state: str | None = None,
+        actor: Actor,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Import every row of a CSV export as an application to `role` of a program.
 
-    applications = _check_rows(workflow, program, role, form, own, csv_text_or_file, progress)
-    with workflow.transaction() as session:
-        people = _existing_people(session, [a.email for a in applications])
-        _check_open_enrollments(session, program, role, applications)
-        bad = [(a.line, " ".join(a.problems)) for a in applications if a.problems]
-        if bad:
-            raise ImportFailed(bad)
-        result = _write(workflow, session, program, role, target, actor, applications, people)
-    if progress is not None:
-        progress(len(applications))
-    return result
+        `csv_text_or_file`: the text, or a text file opened with `newline=""`. `state`
+        places the new enrollments in that state of the role's lifecycle, recorded as an
+        'import' event. `progress` is called with the number of rows checked so far.
+        Raises ImportFailed (nothing written) when the header or any row is bad.
+        """
+        program = self.program(program_id)
+        if role not in program.roles:
+            raise NotFound(f"{program.title} has no role '{role}'.")
+        if not actor.is_system and not actor.is_staff(program.id):
+            raise Forbidden("Only a coordinator may import applications.")
+        target = target_state(program, role, state)
+        form = program.apply_form(role)
+        own = _own_email_field(form)
+        if own is None:
+            raise MentorflowError(
+                f"The {form.title} has no e-mail field without a link, so imported "
+                "applications would belong to nobody."
+            )
+
+        applications = _check_rows(
+            self.clean_apply_answers, program, role, form, own, csv_text_or_file, progress
+        )
+        with self.transaction() as session:
+            people = _existing_people(session, [a.email for a in applications])
+            _check_open_enrollments(session, program, role, applications)
+            bad = [(a.line, " ".join(a.problems)) for a in applications if a.problems]
+            if bad:
+                raise ImportFailed(bad)
+            applicants, new_people = _write_people(session, form, applications, people)
+            now = self.clock()
+            recipients = NewEnrollmentRecipients(session, program)
+            rows = [
+                application_rows(program, role, applicant, a.clean, actor, now, target, recipients)
+                for a, applicant in zip(applications, applicants, strict=True)
+            ]
+            self._write_applications(session, program, rows)
+        if progress is not None:
+            progress(len(applications))
+        return ImportResult(
+            program_id=program.id,
+            role=role,
+            state=target,
+            enrollment_ids=tuple(r.id for r in rows),
+            new_people=new_people,
+        )
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -192,7 +207,7 @@ def _header(form: Form, cells: list[str]) -> list[str]:
 
 
 def _check_rows(
-    workflow: Workflow,
+    clean_apply_answers: Callable[..., dict[str, Any]],
     program: Program,
     role: str,
     form: Form,
@@ -221,7 +236,7 @@ def _check_rows(
             continue
         raw = dict(zip(columns, cells, strict=True))
         try:
-            application.clean = workflow.clean_apply_answers(
+            application.clean = clean_apply_answers(
                 program, role, normalise_email(raw.get(own, "")), raw
             )
         except InvalidAnswers as exc:
@@ -245,15 +260,10 @@ def _check_rows(
     return applications
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 def _existing_people(session: Session, emails: list[str]) -> dict[str, tuple[str, str]]:
     """Existing people by e-mail: (id, name)."""
     found: dict[str, tuple[str, str]] = {}
-    for chunk in _chunks(sorted({e for e in emails if e})):
+    for chunk in chunks(emails):
         rows = session.execute(
             select(Person.email, Person.id, Person.name).where(Person.email.in_(chunk))
         )
@@ -266,23 +276,8 @@ def _check_open_enrollments(
 ) -> None:
     """A row is bad when its person already holds an open enrollment in the role."""
     by_email = {a.email: a for a in applications if a.email and not a.problems}
-    for chunk in _chunks(sorted(by_email)):
-        rows = session.execute(
-            select(Person.email, Enrollment.id)
-            .join(Enrollment, Enrollment.person_id == Person.id)
-            .where(
-                Enrollment.program_id == program.id,
-                Enrollment.role == role,
-                Enrollment.is_final.is_(False),
-                Person.email.in_(chunk),
-            )
-        )
-        for email, enrollment_id in rows:
-            application = by_email[email]
-            if not application.problems:
-                application.problems.append(
-                    str(already_enrolled(program, role, email, enrollment_id))
-                )
+    for email, enrollment_id in open_enrollments(session, program, role, by_email).items():
+        by_email[email].problems.append(str(already_enrolled(program, role, email, enrollment_id)))
 
 
 # ---------------------------------------------------------------- writing
@@ -294,46 +289,17 @@ def _person_name(form: Form, clean: dict[str, Any]) -> str:
     return str(name).strip()[:200] if name else ""
 
 
-def _write(
-    workflow: Workflow,
+def _write_people(
     session: Session,
-    program: Program,
-    role: str,
-    target: str,
-    actor: Actor,
+    form: Form,
     applications: list[_Application],
     people: dict[str, tuple[str, str]],
-) -> ImportResult:
-    """The records `Workflow._enroll(..., state=target)` writes, for every row at once."""
-    lifecycle = program.lifecycle_of(role)
-    form = program.apply_form(role)
-    now = workflow.clock()
-    placed = target != lifecycle.initial
+) -> tuple[list[Applicant], int]:
+    """Each row's applicant, the people not yet known created (one bulk insert) and the
+    known ones without a name given the file's; returns how many were created."""
     new_people: list[dict[str, Any]] = []
     named: list[dict[str, Any]] = []
-    enrollments: list[dict[str, Any]] = []
-    submissions: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    outbox: list[dict[str, Any]] = []
-    recipients = NewEnrollmentRecipients(session, program)
-
-    def announce(row: dict[str, Any], state: str, who: str, email: str) -> None:
-        notice = state_notice(program, role, state, who)
-        if notice is None:
-            return
-        roles, subject, body, reason = notice
-        for address in recipients(role, email, row["supervisor_email"], roles):
-            outbox.append(
-                {
-                    "program_id": program.id,
-                    "enrollment_id": row["id"],
-                    "to_email": address,
-                    "subject": f"[{program.title}] {subject}",
-                    "body": body,
-                    "reason": reason,
-                }
-            )
-
+    applicants = []
     for application in applications:
         email, name = application.email, _person_name(form, application.clean)
         if email in people:
@@ -344,87 +310,9 @@ def _write(
         else:
             person_id, known_name = new_id(), name
             new_people.append({"id": person_id, "email": email, "name": name})
-        rows = application_rows(program, role, person_id, application.clean, actor, now)
-        enrollment = rows.enrollment
-        enrollment["version"] = 2 if placed else 1  # as `_enroll`: written, then placed
-        enrollment["is_final"] = target in lifecycle.finals
-        enrollments.append(enrollment)
-        submissions.append(rows.submission)
-        events.append(rows.event)
-        who = known_name or email
-        announce(enrollment, lifecycle.initial, who, email)
-        if placed:  # as Workflow._place: the state entered now, recorded as an event
-            enrollment["state"] = target
-            events.append(
-                {
-                    "enrollment_id": enrollment["id"],
-                    "program_id": program.id,
-                    "at": now,
-                    "actor_id": actor.person_id,
-                    "actor_role": "coordinator",
-                    "kind": "import",
-                    "transition": None,
-                    "from_state": lifecycle.initial,
-                    "to_state": target,
-                    "answers": None,
-                    "revision": program.revision,
-                    "pairing_id": None,
-                }
-            )
-            announce(enrollment, target, who, email)
-
-    # Core inserts (each one statement, batched by insertmanyvalues): the ORM's bulk
-    # insert adds per-row bookkeeping and would set the enrollments' version itself.
+        applicants.append(Applicant(person_id, email, known_name or email))
     if new_people:
-        session.execute(insert(_table(Person)), new_people)
+        session.execute(insert(table_of(Person)), new_people)
     if named:
         session.execute(update(Person), named)
-    if enrollments:
-        session.execute(insert(_table(Enrollment)), enrollments)
-        session.execute(insert(_table(Submission)), submissions)
-        session.execute(insert(_table(Event)), [e for e in events if e["kind"] == "apply"])
-        if placed:
-            session.execute(insert(_table(Event)), [e for e in events if e["kind"] == "import"])
-    if outbox:
-        session.execute(insert(_table(OutboxMessage)), outbox)
-    _run_autos(workflow, session, program, role, target, now, enrollments, submissions)
-    return ImportResult(
-        program_id=program.id,
-        role=role,
-        state=target,
-        enrollment_ids=tuple(e["id"] for e in enrollments),
-        new_people=len(new_people),
-    )
-
-
-def _table(model: type[Base]) -> Table:
-    return model.metadata.tables[model.__tablename__]
-
-
-def _run_autos(
-    workflow: Workflow,
-    session: Session,
-    program: Program,
-    role: str,
-    target: str,
-    now: dt.datetime,
-    enrollments: list[dict[str, Any]],
-    submissions: list[dict[str, Any]],
-) -> None:
-    """Take the `auto` transitions whose guards already hold, as `_enroll` does.
-
-    Guards are first checked in memory on each new record (it holds only its application);
-    only the enrollments an auto transition really leaves from are loaded and moved.
-    """
-    autos = [t for t in program.lifecycle_of(role).leaving(target) if t.auto]
-    if not autos:
-        return
-    ready = []
-    for row, answers in zip(enrollments, submissions, strict=True):
-        enrollment = Enrollment(**row)
-        record = EnrollmentRecord(session, program, enrollment, now, [Submission(**answers)])
-        if any(not blocked_reasons(record, t) for t in autos):
-            ready.append(row["id"])
-    for enrollment_id in ready:
-        record = workflow.record(session, enrollment_id)
-        workflow._run_autos(record)
+    return applicants, len(new_people)

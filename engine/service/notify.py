@@ -7,7 +7,8 @@ nothing is announced that did not happen; `mentorflow remind` and the mailer sen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,13 +23,26 @@ def recipients(
 ) -> list[str]:
     """The addresses of everyone a list of roles names, for this enrollment, once each."""
     wanted = set(roles)
-    found = staff_recipients(session, program, wanted)
-    people = [enrollment, *partners(session, enrollment)]
-    for party in people:
-        if party.role in wanted or "pair" in wanted:
-            found.append(party.person.email)
-    if "supervisor" in wanted and enrollment.supervisor_email:
-        found.append(enrollment.supervisor_email)
+    parties = [(p.role, p.person.email) for p in [enrollment, *partners(session, enrollment)]]
+    return addresses(
+        staff_recipients(session, program, wanted), parties, wanted, enrollment.supervisor_email
+    )
+
+
+def addresses(
+    staff: list[str],
+    parties: Iterable[tuple[str, str]],
+    wanted: Set[str],
+    supervisor_email: str | None,
+) -> list[str]:
+    """Whom `wanted` names among the staff, the parties (role, e-mail) of the relationship
+    and the supervisor, once each: the one rule for existing and new enrollments alike."""
+    found = list(staff)
+    for role, email in parties:
+        if role in wanted or "pair" in wanted:
+            found.append(email)
+    if "supervisor" in wanted and supervisor_email:
+        found.append(supervisor_email)
     return list(dict.fromkeys(found))
 
 
@@ -57,12 +71,7 @@ class NewEnrollmentRecipients:
         wanted = frozenset(roles)
         if wanted not in self._staff:
             self._staff[wanted] = staff_recipients(self.session, self.program, set(wanted))
-        found = list(self._staff[wanted])
-        if role in wanted or "pair" in wanted:
-            found.append(email)
-        if "supervisor" in wanted and supervisor_email:
-            found.append(supervisor_email)
-        return list(dict.fromkeys(found))
+        return addresses(self._staff[wanted], [(role, email)], wanted, supervisor_email)
 
 
 def queue(
@@ -91,15 +100,30 @@ def write_messages(
     created_at: dt.datetime | None = None,
 ) -> None:
     """One outbox message per address, the subject marked with the program's title."""
-    for address in addresses:
-        session.add(
-            OutboxMessage(
-                program_id=program.id,
-                enrollment_id=enrollment.id,
-                to_email=address,
-                subject=f"[{program.title}] {subject}",
-                body=body,
-                reason=reason,
-                **({"created_at": created_at} if created_at else {}),
-            )
-        )
+    rows = message_rows(program, enrollment.id, addresses, subject, body, reason, created_at)
+    session.add_all(OutboxMessage(**row) for row in rows)
+
+
+def message_rows(
+    program: Program,
+    enrollment_id: str,
+    addresses: Iterable[str],
+    subject: str,
+    body: str,
+    reason: str,
+    created_at: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The outbox rows of one message to each address: written by `write_messages` one
+    at a time and by the importer in one bulk insert."""
+    return [
+        {
+            "program_id": program.id,
+            "enrollment_id": enrollment_id,
+            "to_email": address,
+            "subject": f"[{program.title}] {subject}",
+            "body": body,
+            "reason": reason,
+            **({"created_at": created_at} if created_at else {}),
+        }
+        for address in addresses
+    ]

@@ -15,13 +15,14 @@ from ..rules.access import SYSTEM_ACTOR, Actor
 from .accounts import Accounts
 from .desk import Desk
 from .enrollment_pages import EnrollmentPages
+from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
 from .outbox import Outbox
 from .uploads import KeptFiles
 
 
-class Workflow(EnrollmentPages, Review, Desk, Outbox, Figures, Accounts, KeptFiles):
+class Workflow(EnrollmentPages, Review, Desk, Outbox, Figures, Accounts, KeptFiles, Importing):
     """Everything participants, coordinators and commands do to enrollments."""
 
 

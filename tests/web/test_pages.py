@@ -16,7 +16,6 @@ from werkzeug.datastructures import MultiDict
 
 from mentorflow.engine.records.store import Enrollment, Submission
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
-from mentorflow.engine.service.importer import import_applications
 from tests.support import unique
 from tests.web.conftest import (
     GENERAL,
@@ -539,8 +538,8 @@ def test_a_person_first_known_from_an_import_gets_their_enrollment(world: World)
         "name,email,supervisor_email,years_of_service,interests,style\n"
         f"Ivy Imported,{email},{unique('boss')},1,Leadership;Writing,hands_on\n"
     )
-    result = import_applications(
-        world.workflow, "small-program", "mentee", csv_text, actor=SYSTEM_ACTOR
+    result = world.workflow.import_applications(
+        "small-program", "mentee", csv_text, actor=SYSTEM_ACTOR
     )
     (enrollment_id,) = result.enrollment_ids
     browser = Browser(world.app.test_client(), None)

@@ -53,12 +53,6 @@ def open_workflow(programs: Mapping[str, Program]) -> Workflow:
     return Workflow.open(programs, settings.database_url, uploads=settings.uploads)
 
 
-def open_database() -> Any:
-    """The configured database, for the `import` command until it opens the service
-    itself with `open_workflow`."""
-    return open_workflow({}).db
-
-
 def load_programs() -> dict[str, Program]:
     return load_paths([Settings.from_env().definitions])
 

@@ -14,11 +14,10 @@ from mentorflow.engine.errors import (
     InvalidAnswers,
     MentorflowError,
 )
-from mentorflow.engine.service.importer import import_applications
 from mentorflow.engine.service.people import looks_like_email
-from mentorflow.engine.service.workflow import SYSTEM_ACTOR, Workflow
+from mentorflow.engine.service.workflow import SYSTEM_ACTOR
 
-from .common import find_program, friendly, load_programs, main, open_database, open_workflow
+from .common import find_program, friendly, load_programs, main, open_workflow
 
 
 @main.group()
@@ -100,9 +99,8 @@ def import_(program_id: str, role: str, csv_file: str, state: str | None) -> Non
         rows = max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
     except csv.Error:
         rows = 0
-    database = open_database()
+    workflow = open_workflow(programs)
     try:
-        workflow = Workflow(programs, database)
         with click.progressbar(
             length=rows, label="Checking rows", file=sys.stderr, show_pos=True
         ) as bar:
@@ -113,15 +111,15 @@ def import_(program_id: str, role: str, csv_file: str, state: str | None) -> Non
                 bar.update(n - done)
                 done = n
 
-            result = import_applications(
-                workflow, program.id, role, text, state=state, actor=SYSTEM_ACTOR, progress=progress
+            result = workflow.import_applications(
+                program.id, role, text, state=state, actor=SYSTEM_ACTOR, progress=progress
             )
     except ImportFailed as exc:
         for line, message in exc.rows:
             click.echo(f"{csv_file}:{line}: {message}", err=True)
         raise
     finally:
-        database.dispose()
+        workflow.close()
     label = program.roles[role].label.lower()
     noun = "application" if result.imported == 1 else "applications"
     click.echo(f"Imported {result.imported} {label} {noun} into {program.title}.")

@@ -15,8 +15,8 @@ from mentorflow.engine.errors import Forbidden, ImportFailed, NotFound
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import Enrollment, Event, OutboxMessage, Person, Submission
 from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
-from mentorflow.engine.service import importer
-from mentorflow.engine.service.importer import import_applications
+from mentorflow.engine.service import applications
+from mentorflow.engine.service.importer import ImportResult
 from mentorflow.engine.service.people import get_or_create_person
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import SMALL, Clock, People
@@ -77,9 +77,9 @@ def csv_of(*rows: str) -> str:
     return "\n".join([HEADER, *rows]) + "\n"
 
 
-def run(wf: Workflow, text: str, **kwargs: Any) -> importer.ImportResult:
+def run(wf: Workflow, text: str, **kwargs: Any) -> ImportResult:
     kwargs.setdefault("actor", SYSTEM_ACTOR)
-    return import_applications(wf, "small-program", "mentee", text, **kwargs)
+    return wf.import_applications("small-program", "mentee", text, **kwargs)
 
 
 def counts(db: Database) -> tuple[int, int, int, int]:
@@ -197,7 +197,7 @@ def test_a_person_whose_enrollment_ended_may_be_imported_again(
 def test_many_rows_are_looked_up_in_chunks(
     wf: Workflow, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "CHUNK", 3)
+    monkeypatch.setattr(applications, "CHUNK", 3)
     people.person("p4@example.gov", "P Four")
     seen: list[int] = []
     text = csv_of(*(row(f"p{i}@example.gov", name=f"P {i}") for i in range(250)))
@@ -416,7 +416,7 @@ def test_an_unknown_state_is_refused_before_anything_is_read(wf: Workflow) -> No
     with pytest.raises(NotFound, match="no state 'screend' in the mentee lifecycle.*'screened'"):
         run(wf, Unreadable(), state="screend")
     with pytest.raises(NotFound, match="has no role"):
-        import_applications(wf, "small-program", "supervisor", Unreadable(), actor=SYSTEM_ACTOR)
+        wf.import_applications("small-program", "supervisor", Unreadable(), actor=SYSTEM_ACTOR)
 
 
 def test_only_staff_may_import(wf: Workflow, people: People, coordinator: Actor) -> None:
