@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ..definition.fields import EmailField, GroupField, TextField
+from ..definition.fields import as_group, own_email_field
 from ..definition.program import Form, Program
 from ..errors import (
     Forbidden,
@@ -140,10 +140,8 @@ class Importing(WorkflowBase):
 
 def _own_email_field(form: Form) -> str | None:
     """The form's first e-mail field without `link`: whose application it is."""
-    return next(
-        (f.id for f in form.fields.values() if isinstance(f, EmailField) and f.link is None),
-        None,
-    )
+    found = own_email_field(form.fields.values())
+    return found.id if found else None
 
 
 def _records(source: str | TextIO | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
@@ -186,7 +184,7 @@ def _header(form: Form, cells: list[str]) -> list[str]:
             problems.append(f"The column '{name}' appears twice.")
         elif name not in form.fields:
             unknown.append(name + suggest(name, form.fields))
-        elif isinstance(form.fields[name], GroupField):
+        elif as_group(form.fields[name]) is not None:
             problems.append(
                 f"'{name}' is a group of entries, which cannot be imported from a CSV column; "
                 "leave it out and have applicants fill it in on the form."
@@ -197,7 +195,7 @@ def _header(form: Form, cells: list[str]) -> list[str]:
         problems.insert(
             0,
             f"Not {fields} of the {form.title}: {', '.join(unknown)} "
-            f"{known_list(f.id for f in form.fields.values() if not isinstance(f, GroupField))}.",
+            f"{known_list(f.id for f in form.fields.values() if as_group(f) is None)}.",
         )
     if problems:
         raise ImportFailed(
@@ -285,7 +283,8 @@ def _check_open_enrollments(
 
 def _person_name(form: Form, clean: dict[str, Any]) -> str:
     """An imported person's name: the apply form's `name` text field, when it has one."""
-    name = clean.get("name") if isinstance(form.fields.get("name"), TextField) else None
+    field = form.fields.get("name")
+    name = clean.get("name") if field is not None and field.type == "text" else None
     return str(name).strip()[:200] if name else ""
 
 

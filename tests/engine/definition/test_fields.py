@@ -119,11 +119,7 @@ FIELD_CLASSES = {
 } | {"ScalarField", "Choosing"}
 FIELDS_PACKAGE = ROOT / "engine" / "definition" / "fields"
 # Modules that still test a field's class, with why. Keep this list short.
-ALLOWED: dict[str, set[str]] = {
-    # The CSV importer is being reworked in parallel (its own branch); it should ask
-    # as_group(), own_email_field() and kind_of(f).type once both land.
-    "engine/service/importer.py": {"EmailField", "GroupField", "TextField"},
-}
+ALLOWED: dict[str, set[str]] = {}
 
 
 def _isinstance_classes(path: Path) -> set[str]:
