@@ -1,24 +1,17 @@
-"""The core of the workflow service: transactions, applying, transitions, auto moves.
+"""The core of the workflow service: applying, transitions and the auto moves they set off.
 
-Every call is one database transaction: the change, its event and its messages commit
-together or not at all. Every write checks the enrollment's version, so of two
-coordinators pressing the same button exactly one wins and the other is told, with
-nothing half-written. Forms (`workflow_forms`) and matching (`workflow_matching`)
-build on this class; `engine.workflow.Workflow` is the whole service.
+Every write checks the enrollment's version, so of two coordinators pressing the same
+button exactly one wins and the other is told, with nothing half-written. Forms
+(`forms`), matching (`matching`) and imports (`importer`) build on this class;
+`workflow.Workflow` is the whole service.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, NamedTuple, Self
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..definition.lifecycle import destination
 from ..definition.program import Program, Transition
@@ -29,9 +22,7 @@ from ..errors import (
     InvalidAnswers,
     NotAvailable,
     NotFound,
-    StaleVersion,
 )
-from ..records.database import Database, failed
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
     Enrollment,
@@ -39,13 +30,11 @@ from ..records.store import (
     Pairing,
     Person,
     Submission,
-    utcnow,
 )
 from ..rules.access import (
     SYSTEM_ACTOR,
     Actor,
     may_take,
-    relations,
 )
 from ..rules.answers import clean_answers
 from ..rules.guards import blocked_reasons
@@ -64,6 +53,7 @@ from .applications import (
     write_applications,
 )
 from .notify import NewEnrollmentRecipients, queue
+from .session import ServiceBase
 from .snapshots import EnrollmentSnapshot
 
 MAX_AUTO_STEPS = 20  # auto transitions that feed each other stop here, never loop
@@ -77,116 +67,7 @@ class TransitionChoice(NamedTuple):
     reasons: tuple[str, ...]
 
 
-class WorkflowBase:
-    def __init__(
-        self,
-        programs: Mapping[str, Program],
-        db: Database,
-        clock: Callable[[], dt.datetime] = utcnow,
-        uploads: Path | None = None,
-    ):
-        self.programs = programs
-        self.db = db
-        self.clock = clock
-        self.uploads = uploads if uploads is not None else Path("instance") / "uploads"
-
-    @classmethod
-    def open(
-        cls,
-        programs: Mapping[str, Program],
-        database_url: str,
-        *,
-        uploads: Path | None = None,
-        clock: Callable[[], dt.datetime] = utcnow,
-    ) -> Self:
-        """The service on the database at `database_url`, its schema brought up to date
-        first: how the app factory and every command start, so that nothing outside the
-        engine opens the database itself."""
-        return cls(programs, Database(database_url), clock=clock, uploads=uploads)
-
-    def close(self) -> None:
-        """Release the database's connections (commands call this when they end)."""
-        self.db.dispose()
-
-    @property
-    def database_location(self) -> str:
-        """Where the records are, as it may be shown (the password hidden)."""
-        return self.db.location
-
-    # -- plumbing -----------------------------------------------------------------
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work; lost races and a busy database become conflicts (409)."""
-        session = self.db.session()
-        try:
-            with session.begin():
-                yield session
-        except StaleDataError:
-            raise StaleVersion() from None
-        except OperationalError as exc:
-            if "locked" in str(exc).lower() or "could not serialize" in str(exc).lower():
-                raise Conflict("The database was busy with another change; try again.") from None
-            raise failed(exc) from None
-        except IntegrityError:
-            raise Conflict("This clashed with another change made at the same time.") from None
-        except SQLAlchemyError as exc:
-            raise failed(exc) from None
-        finally:
-            session.close()
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for reads only (nothing is committed); closed before the caller
-        renders anything, so no page is drawn from a live session."""
-        session = self.db.session()
-        try:
-            yield session
-        except SQLAlchemyError as exc:
-            raise failed(exc) from None
-        finally:
-            session.close()
-
-    def program(self, program_id: str) -> Program:
-        found = self.programs.get(program_id)
-        if found is None:
-            raise NotFound(f"There is no program '{program_id}'.")
-        return found
-
-    def program_with_role(self, program_id: str, role: str) -> Program:
-        """The program, when people may enroll in it as `role`; NotFound otherwise."""
-        program = self.program(program_id)
-        if role not in program.roles:
-            raise NotFound(f"{program.title} has no role '{role}'.")
-        return program
-
-    def record(
-        self, session: Session, enrollment_id: str, program_id: str | None = None
-    ) -> EnrollmentRecord:
-        enrollment = session.get(Enrollment, enrollment_id)
-        if enrollment is None or (program_id and enrollment.program_id != program_id):
-            raise NotFound("There is no such enrollment.")
-        program = self.program(enrollment.program_id)
-        return EnrollmentRecord(session, program, enrollment, self.clock())
-
-    def roles(self, record: EnrollmentRecord, actor: Actor) -> frozenset[str]:
-        """The actor's roles towards the enrollment; NotFound when they may not see it."""
-        found = relations(record.session, actor, record.enrollment)
-        if not found:
-            raise NotFound("There is no such enrollment.")
-        return found
-
-    @staticmethod
-    def _check_version(enrollment: Enrollment, expected: int | None) -> None:
-        if expected is not None and expected != enrollment.version:
-            raise StaleVersion()
-
-    def _touch(self, record: EnrollmentRecord) -> None:
-        # Any write to an enrollment's records changes its version, even at the same
-        # instant as the last one: flagging forces the UPDATE that bumps it.
-        record.enrollment.updated_at = record.now
-        flag_modified(record.enrollment, "updated_at")
-
+class WorkflowBase(ServiceBase):
     # -- applying ------------------------------------------------------------------
 
     def apply(
