@@ -17,8 +17,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from mentorflow.engine.records.store import Base
 from tests.support import unique
 from tests.web.conftest import (
     GENERAL,
@@ -284,6 +286,15 @@ TABLE = [
 ]
 
 
+def row_counts(workflow: Any) -> dict[str, int]:
+    """How many rows each table holds: a GET must leave every count as it found it."""
+    with workflow.db.engine.connect() as connection:
+        return {
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in Base.metadata.tables.items()
+        }
+
+
 def _cases() -> list[Any]:
     cases = []
     for number, route in enumerate(TABLE):
@@ -319,7 +330,9 @@ def test_route(world: World, route: Route, role: str, status: int, fresh: bool) 
         item=world.item_id,
     )
     if route.method == "GET":
+        before = row_counts(world.workflow)
         response = browser.json(path) if route.json else browser.get(path)
+        assert row_counts(world.workflow) == before, "a GET wrote to the database"
     else:
         data = route.data(world, scene, applicant, who) if route.data else None
         response = browser.post(path, data)
