@@ -81,10 +81,12 @@ def _labels(f: Choosing) -> dict[str, str]:
 def match_choice(f: Choosing, typed: str) -> str | None:
     """The value `typed` names: a value, else a label, else either without regard to case
     (spreadsheets say "leadership"); None when it names none or more than one."""
-    pairs = [(choice_value(i), choice_label(i)) for i in listed(f)]
+    items = listed(f)
+    if any(choice_value(i) == typed for i in items):
+        return typed  # values are unique (checked at load time): the common case, fast
+    pairs = [(choice_value(i), choice_label(i)) for i in items]
     folded = typed.casefold()
     for found in (
-        {v for v, _ in pairs if v == typed},
         {v for v, label in pairs if label == typed},
         {v for v, label in pairs if folded in (v.casefold(), label.casefold())},
     ):
