@@ -72,7 +72,6 @@ from bench.report import replace_section
 from mentorflow.engine.definition.fields import choice_value
 from mentorflow.engine.records.store import Enrollment, Event, Person, Submission, utcnow
 from mentorflow.engine.service import people as people_module
-from mentorflow.engine.service.accounts import register
 from mentorflow.web import create_app
 from mentorflow.web.boundary import workflow
 
@@ -401,11 +400,11 @@ def make_users(app: Flask, client: Client, prefix: str, n: int) -> list[User]:
 
     Sign-in is not what is measured, so these accounts get a cheap scrypt cost: setting
     up hundreds of them then takes seconds instead of a minute."""
-    db = app.extensions["mentorflow.workflow"].db
+    workflow = app.extensions["mentorflow.workflow"]
     emails = [f"{prefix}{i}-{os.urandom(3).hex()}@agency.example.gov" for i in range(n)]
     with mock.patch.dict(people_module._SCRYPT, {"n": 2**4}):
         for i, email in enumerate(emails):
-            register(db, email, f"Bench {prefix} {i}", PASSWORD)
+            workflow.register(email, f"Bench {prefix} {i}", PASSWORD)
     return [client.sign_in(email) for email in emails]
 
 
