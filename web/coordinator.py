@@ -47,16 +47,15 @@ def resolve(program_id: str, item_id: str) -> Response:
 @bp.post("/p/<program_id>/enrollments/<enrollment_id>/match")
 @login_required
 def match(program_id: str, enrollment_id: str) -> Response:
-    """Assign the chosen mentor and take the program's on_match transition (staff only:
-    others are refused in the desk's words before the enrollment is looked up)."""
-    program = workflow().staff_program(program_id, actor())
+    """Assign the chosen mentor and take the program's on_match transition (the service
+    refuses anyone but the program's staff before it looks the enrollment up)."""
     version = request.form.get("version", "")
     workflow().match(
         enrollment_id,
         request.form.get("mentor_id", ""),
         actor(),
         expected_version=int(version) if version.isdigit() else None,
-        program_id=program.id,
+        program_id=program_id,
     )
-    target = url_for("participant.enrollment", program_id=program.id, enrollment_id=enrollment_id)
+    target = url_for("participant.enrollment", program_id=program_id, enrollment_id=enrollment_id)
     return redirect(target, code=303)

@@ -20,7 +20,7 @@ from ..errors import InvalidAnswers, MentorflowError, NotFound
 from ..figures.recognition import EarlyClosure, ended_early
 from ..records.store import Enrollment, OpenItem, Person, Submission, utcnow
 from ..rules.access import Actor
-from .staff import StaffBase
+from .core import WorkflowBase
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ def person_row(program: Program, enrollment: Enrollment, now: dt.datetime) -> Pe
     )
 
 
-class Desk(StaffBase):
+class Desk(WorkflowBase):
     def desk(
         self,
         program_id: str,

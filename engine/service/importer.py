@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from ..definition.fields import as_group, own_email_field
 from ..definition.program import Form, Program
 from ..errors import (
-    Forbidden,
     ImportFailed,
     InvalidAnswers,
     MentorflowError,
@@ -96,8 +95,7 @@ class Importing(WorkflowBase):
         program = self.program(program_id)
         if role not in program.roles:
             raise NotFound(f"{program.title} has no role '{role}'.")
-        if not actor.is_system and not actor.is_staff(program.id):
-            raise Forbidden("Only a coordinator may import applications.")
+        self.staff_program(program.id, actor, "import applications", system=True)
         target = target_state(program, role, state)
         form = program.apply_form(role)
         own = _own_email_field(form)

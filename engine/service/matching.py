@@ -141,8 +141,7 @@ class Pairings(WorkflowBase):
     ) -> tuple[str | None, MatchResult]:
         """Proposals for everyone waiting, explained; the run is saved with its inputs."""
         program = self.program(program_id)
-        if not actor.is_staff(program.id) and not actor.is_system:
-            raise Forbidden(f"Only the coordinators of {program.title} may match.")
+        self.staff_program(program.id, actor, "match", system=True)
         if program.matching is None:
             raise NotAvailable(f"{program.title} has no matching.")
         with self.transaction() as session:
@@ -203,6 +202,8 @@ class Pairings(WorkflowBase):
         program_id: str | None = None,
     ) -> EnrollmentSnapshot:
         """Assign a mentor and take the program's `on_match` transition, in one transaction."""
+        if program_id is not None:  # staff first: others learn nothing of the enrollment
+            self.staff_program(program_id, actor, "match its mentees", system=True)
         with self.transaction() as session:
             record = self.record(session, mentee_id, program_id)
             program = record.program

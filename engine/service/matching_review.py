@@ -24,7 +24,6 @@ from ..rules.access import Actor
 from ..rules.scoring import MatchResult
 from .desk import name_of
 from .matching import Pairings
-from .staff import StaffBase
 
 MATCH_ITS_MENTEES = "match its mentees"
 INCOMPLETE = (
@@ -142,7 +141,7 @@ def explain_full_mentors(
     return tuple(told)
 
 
-class Review(StaffBase, Pairings):
+class Review(Pairings):
     def matching_program(self, program_id: str, actor: Actor) -> Program:
         program = self.staff_program(program_id, actor, MATCH_ITS_MENTEES)
         if program.matching is None:

@@ -16,10 +16,10 @@ from ..figures.recognition import (
 )
 from ..figures.reports import Filters, Report, program_reports
 from ..rules.access import Actor
-from .staff import StaffBase
+from .core import WorkflowBase
 
 
-class Figures(StaffBase):
+class Figures(WorkflowBase):
     def reports(
         self, program_id: str, actor: Actor, filters: Filters | None = None
     ) -> tuple[Report, ...]:

@@ -17,9 +17,9 @@ from ..definition.program import Program
 from ..records.database import failures_told
 from ..records.store import OutboxMessage
 from ..rules.access import Actor
+from .core import WorkflowBase
 from .mailer import deliver
 from .reminders import Occurrence, queue_reminders
-from .staff import StaffBase
 
 OUTBOX_LIMIT = 500  # the newest messages shown; the page says when there are more
 
@@ -42,7 +42,7 @@ class OutboxPage:
     limit: int
 
 
-class Outbox(StaffBase):
+class Outbox(WorkflowBase):
     def outbox(self, program_id: str, actor: Actor) -> OutboxPage:
         """Every message the program sent or holds, newest first (the latest
         `OUTBOX_LIMIT`); for its coordinators and the admins."""

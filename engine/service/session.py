@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..definition.program import Program
 from ..errors import (
     Conflict,
+    Forbidden,
     NotFound,
     StaleVersion,
 )
@@ -34,6 +35,8 @@ from ..rules.access import (
     Actor,
     relations,
 )
+
+OPEN_DESK = "open its desk"
 
 
 class ServiceBase:
@@ -145,3 +148,18 @@ class ServiceBase:
         # instant as the last one: flagging forces the UPDATE that bumps it.
         record.enrollment.updated_at = record.now
         flag_modified(record.enrollment, "updated_at")
+
+    # -- the staff right --------------------------------------------------------
+    # One place for the rule every staff page and command asks: a program's coordinators
+    # and the admins may; the engine itself may where a command acts as the system. Each
+    # caller names what is refused, so the refusal says it in words.
+
+    def staff_program(
+        self, program_id: str, actor: Actor, doing: str = OPEN_DESK, *, system: bool = False
+    ) -> Program:
+        """The program (NotFound when there is none) if `actor` is on its staff, else
+        Forbidden; `system`: the engine itself (a command) may too."""
+        program = self.program(program_id)
+        if not actor.is_staff(program.id) and not (system and actor.is_system):
+            raise Forbidden(f"Only the coordinators of {program.title} may {doing}.")
+        return program
