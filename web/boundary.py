@@ -37,13 +37,6 @@ def programs() -> dict[str, Program]:
     return found
 
 
-def program_or_404(program_id: str) -> Program:
-    found = programs().get(program_id)
-    if found is None:
-        raise NotFound(f"There is no program '{program_id}'.")
-    return found
-
-
 def actor() -> Actor:
     if current_user.is_authenticated:
         found: Actor = current_user.actor

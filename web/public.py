@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, render_template
 
-from mentorflow.engine.definition.program import Program
+from mentorflow.web.boundary import programs, workflow
 
 bp = Blueprint("public", __name__)
-
-
-def programs() -> dict[str, Program]:
-    found: dict[str, Program] = current_app.extensions["mentorflow.programs"]
-    return found
 
 
 @bp.get("/")
@@ -25,7 +20,5 @@ def index() -> str:
 
 @bp.get("/p/<program_id>")
 def program_page(program_id: str) -> str:
-    program = programs().get(program_id)
-    if program is None:
-        abort(404)
+    program = workflow().program(program_id)  # NotFound: the 404 page
     return render_template("public/program.html", program=program)

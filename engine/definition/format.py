@@ -2,7 +2,7 @@
 
 These models say what each key may hold. Whether the names in them point at
 something that exists (states, forms, fields, roles) is checked afterwards by
-`engine.checks`, with the whole definition in view. The JSON Schema published for
+`definition.checks`, with the whole definition in view. The JSON Schema published for
 editors is generated from these models.
 """
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..definition.program import Program
 from ..records.store import Enrollment, Event, Pairing, Person, Submission
-from ..rules.access import Actor, may_read, relations
+from ..rules.access import Actor, may_read, readable_ask_answers, relations
 from ..rules.answers import ShownAnswer, shown_answers
 
 COMPLETED = "completed"
@@ -35,25 +35,6 @@ def outcome_states(program: Program, role: str, outcome: str) -> frozenset[str]:
     """The final states of `role`'s lifecycle whose `outcome` is `outcome`."""
     lifecycle = program.lifecycle_of(role)
     return frozenset(s for s, state in lifecycle.states.items() if state.outcome == outcome)
-
-
-@dataclass(frozen=True)
-class _TakenBy:
-    author_id: str | None
-
-
-def _ask_answers(
-    session: Session, program: Program, enrollment: Enrollment, event: Event, viewer: Actor
-) -> tuple[ShownAnswer, ...] | None:
-    """The answers of the event's `ask` form if `viewer` may read them, else None."""
-    transition = program.lifecycle_of(enrollment.role).transitions.get(event.transition or "")
-    if event.answers is None or transition is None or transition.ask is None:
-        return None
-    form = program.forms[transition.ask]
-    roles = relations(session, viewer, enrollment)
-    if not may_read(form, _TakenBy(event.actor_id), viewer, roles):
-        return None
-    return tuple(shown_answers(form, event.answers))
 
 
 # ---------------------------------------------------------------- premature closures
@@ -111,7 +92,13 @@ def ended_early(
                     transition_label=transition.label if transition else event.kind,
                     closed_by=(actor.name or actor.email) if actor else "Mentorflow",
                     mentor_name=_mentor_name(session, event.pairing_id),
-                    reasons=_ask_answers(session, program, enrollment, event, viewer),
+                    reasons=readable_ask_answers(
+                        program,
+                        enrollment.role,
+                        event,
+                        viewer,
+                        relations(session, viewer, enrollment),
+                    ),
                 )
             )
     found.sort(key=lambda c: c.at, reverse=True)

@@ -7,7 +7,6 @@ records: their own enrollment, the pairing, the supervisor link, staff roles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..definition.program import Form, Program, Transition
-from ..records.store import Enrollment, Pairing, Person, StaffRole
+from ..records.store import Enrollment, Event, Pairing, Person, StaffRole
+from .answers import ShownAnswer, shown_answers
 
 SYSTEM = "system"
 
@@ -104,10 +104,6 @@ def relations(session: Session, actor: Actor, enrollment: Enrollment) -> frozens
     return frozenset(found)
 
 
-def may_view(roles: Iterable[str]) -> bool:
-    return bool(set(roles))
-
-
 STAFF = frozenset({"admin", "coordinator"})
 
 
@@ -171,3 +167,23 @@ def staff_emails(session: Session, program: Program) -> list[str]:
         .order_by(Person.email)
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class _TakenBy:
+    author_id: str | None
+
+
+def readable_ask_answers(
+    program: Program, role: str, event: Event, actor: Actor, roles: frozenset[str]
+) -> tuple[ShownAnswer, ...] | None:
+    """The answers a transition's `ask` form recorded on `event`, as people read them, when
+    the form's `visible_to` lets this viewer see them (its filler: whoever took the step);
+    None when there are none or they are not theirs to read."""
+    transition = program.lifecycle_of(role).transitions.get(event.transition or "")
+    if event.answers is None or transition is None or transition.ask is None:
+        return None
+    form = program.forms[transition.ask]
+    if not may_read(form, _TakenBy(event.actor_id), actor, roles):
+        return None
+    return tuple(shown_answers(form, event.answers))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from ..definition.fields import supervisor_fields
 from ..definition.program import Lifecycle, Program
 from ..errors import AlreadyEnrolled, NotFound, known_list, suggest
 from ..records.store import Base, Enrollment, Event, OutboxMessage, Person, Submission, new_id
@@ -231,7 +232,7 @@ def state_notice(
     program: Program, role: str, state_id: str, who: str
 ) -> tuple[tuple[str, ...], str, str, str] | None:
     """What `notify` of a state sends when an enrollment enters it: (roles, subject, body,
-    reason) for `engine.notify.queue`, or None when the state notifies nobody."""
+    reason) for `notify.queue`, or None when the state notifies nobody."""
     state = program.lifecycle_of(role).states[state_id]
     if not state.notify:
         return None
@@ -244,10 +245,9 @@ def state_notice(
 
 
 def supervisor_field(program: Program, role: str) -> str | None:
-    for f in program.apply_form(role).fields.values():
-        if f.type == "email" and getattr(f, "link", None) == "supervisor":
-            return f.id
-    return None
+    """The apply form's field where an applicant names their supervisor, if it has one."""
+    found = supervisor_fields(program.apply_form(role).fields.values())
+    return found[0].id if found else None
 
 
 def supervisor_email(program: Program, role: str, answers: Mapping[str, Any]) -> str | None:

@@ -73,9 +73,7 @@ class WorkflowBase(ServiceBase):
     def apply(
         self, program_id: str, role: str, actor: Actor, answers: Mapping[str, Any]
     ) -> EnrollmentSnapshot:
-        program = self.program_with_role(program_id, role)
-        if not program.info.accepting_applications:
-            raise Conflict(f"{program.title} is not accepting applications right now.")
+        program = self.open_for_applications(program_id, role)
         if actor.person_id is None:
             raise Forbidden("Sign in to apply.")
         with self.transaction() as session:
@@ -85,6 +83,14 @@ class WorkflowBase(ServiceBase):
             return EnrollmentSnapshot.of(
                 self._enroll(session, program, role, person, answers, actor)
             )
+
+    def open_for_applications(self, program_id: str, role: str) -> Program:
+        """The program, when people may apply to it as `role` now: NotFound for a role it
+        lacks, Conflict while it is not accepting applications."""
+        program = self.program_with_role(program_id, role)
+        if not program.info.accepting_applications:
+            raise Conflict(f"{program.title} is not accepting applications right now.")
+        return program
 
     def _enroll(
         self,

@@ -100,8 +100,8 @@ class AttachmentFile:
 
 class EnrollmentPages(FormFilling):
     def apply_page(self, program_id: str, role: str) -> ApplyPage:
-        """The form to apply with as `role`; NotFound for a role the program lacks."""
-        program = self.program_with_role(program_id, role)
+        """The form to apply with as `role`, refused as applying itself is refused."""
+        program = self.open_for_applications(program_id, role)
         found = program.roles[role]
         return ApplyPage(program, found.label, program.apply_form(role), found.eligibility)
 
@@ -120,7 +120,7 @@ class EnrollmentPages(FormFilling):
         """The enrollment as this person may see it; staff on a mentee waiting for a
         match also get the mentors with places, and the mentee and staff the mentee's
         earlier relationships."""
-        with self.db.session() as session:
+        with self.reading() as session:
             record, roles = self._viewed(session, program_id, enrollment_id, actor)
             view = self._view(record, roles, actor)
             e = view.enrollment
@@ -142,7 +142,7 @@ class EnrollmentPages(FormFilling):
         """Every enrollment this person is part of, newest first, with what waits on them.
         Enrollments of programs no longer loaded are left out."""
         found = []
-        with self.db.session() as session:
+        with self.reading() as session:
             now = self.clock()
             for enrollment in enrollments_of(session, actor):
                 program = self.programs.get(enrollment.program_id)
@@ -163,7 +163,7 @@ class EnrollmentPages(FormFilling):
     ) -> FillPage:
         """A form this person may fill on the enrollment now, with the answers to edit;
         the same refusals as `submit` (NotFound, Forbidden, FormNotOpen) otherwise."""
-        with self.db.session() as session:
+        with self.reading() as session:
             record, roles = self._viewed(session, program_id, enrollment_id, actor)
             form = fillable_form(record, roles, form_id)
             entries = readable_entries(record, form, actor, roles)
@@ -175,7 +175,7 @@ class EnrollmentPages(FormFilling):
     ) -> TransitionPage:
         """A transition this person may take from the current state, with its ask form
         and every reason it is blocked now; the same refusals as `take` otherwise."""
-        with self.db.session() as session:
+        with self.reading() as session:
             record, roles = self._viewed(session, program_id, enrollment_id, actor)
             transition, reasons = self.transition_for(record, roles, transition_id)
             ask = record.program.forms[transition.ask] if transition.ask else None
@@ -185,7 +185,7 @@ class EnrollmentPages(FormFilling):
         self, program_id: str, enrollment_id: str, attachment_id: str, actor: Actor
     ) -> AttachmentFile:
         """An attached file, only to those who may read an answer it belongs to."""
-        with self.db.session() as session:
+        with self.reading() as session:
             record, roles = self._viewed(session, program_id, enrollment_id, actor)
             if not readable_attachment(record, actor, roles, attachment_id):
                 raise NotFound("There is no such file.")

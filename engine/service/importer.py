@@ -29,7 +29,6 @@ from ..errors import (
     ImportFailed,
     InvalidAnswers,
     MentorflowError,
-    NotFound,
     known_list,
     suggest,
 )
@@ -92,10 +91,8 @@ class Importing(WorkflowBase):
         'import' event. `progress` is called with the number of rows checked so far.
         Raises ImportFailed (nothing written) when the header or any row is bad.
         """
-        program = self.program(program_id)
-        if role not in program.roles:
-            raise NotFound(f"{program.title} has no role '{role}'.")
-        self.staff_program(program.id, actor, "import applications", system=True)
+        self.staff_program(program_id, actor, "import applications", system=True)
+        program = self.program_with_role(program_id, role)
         target = target_state(program, role, state)
         form = program.apply_form(role)
         own = _own_email_field(form)

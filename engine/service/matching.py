@@ -12,7 +12,6 @@ from ..definition.lifecycle import destination
 from ..definition.program import Program
 from ..errors import (
     Conflict,
-    Forbidden,
     MentorflowError,
     NotAvailable,
     NotFound,
@@ -24,7 +23,6 @@ from ..records.store import (
     Submission,
 )
 from ..rules.access import (
-    SYSTEM,
     Actor,
     mentees_of,
 )
@@ -135,20 +133,29 @@ def run_record(result: MatchResult, program: Program, actor: Actor, now: Any) ->
     )
 
 
+MATCH_ITS_MENTEES = "match its mentees"
+
+
 class Pairings(WorkflowBase):
+    def matching_program(self, program_id: str, actor: Actor, doing: str) -> Program:
+        """The program, when `actor` is on its staff (or is the system) and it matches."""
+        program = self.staff_program(program_id, actor, doing, system=True)
+        if program.matching is None:
+            raise NotAvailable(f"{program.title} has no matching.")
+        return program
+
     def propose_matches(
         self, program_id: str, actor: Actor, strategy: str | None = None, *, save: bool = True
     ) -> tuple[str | None, MatchResult]:
         """Proposals for everyone waiting, explained; the run is saved with its inputs."""
-        program = self.program(program_id)
-        self.staff_program(program.id, actor, "match", system=True)
-        if program.matching is None:
-            raise NotAvailable(f"{program.title} has no matching.")
+        program = self.matching_program(program_id, actor, "match")
+        if not save:  # a review: read the pool, write nothing
+            with self.reading() as session:
+                mentees, mentors = matching_pool(session, program)
+            return None, propose(program, mentees, mentors, strategy)
         with self.transaction() as session:
             mentees, mentors = matching_pool(session, program)
             result = propose(program, mentees, mentors, strategy)
-            if not save:
-                return None, result
             run = run_record(result, program, actor, self.clock())
             session.add(run)
             session.flush()
@@ -203,15 +210,12 @@ class Pairings(WorkflowBase):
     ) -> EnrollmentSnapshot:
         """Assign a mentor and take the program's `on_match` transition, in one transaction."""
         if program_id is not None:  # staff first: others learn nothing of the enrollment
-            self.staff_program(program_id, actor, "match its mentees", system=True)
+            self.matching_program(program_id, actor, MATCH_ITS_MENTEES)
         with self.transaction() as session:
             record = self.record(session, mentee_id, program_id)
-            program = record.program
+            program = self.matching_program(record.program.id, actor, MATCH_ITS_MENTEES)
+            on_match = program.matching.on_match if program.matching else ""
             roles = self.roles(record, actor)
-            if not roles & {"coordinator", "admin", SYSTEM}:  # the system: `mentorflow match`
-                raise Forbidden("Only a coordinator may match mentors and mentees.")
-            if program.matching is None:
-                raise NotAvailable(f"{program.title} has no matching.")
             self._check_version(record.enrollment, expected_version)
             mentor = session.get(Enrollment, mentor_id)
             if mentor is None or mentor.program_id != program.id or mentor.role != "mentor":
@@ -219,7 +223,7 @@ class Pairings(WorkflowBase):
             if record.enrollment.role != "mentee":
                 raise NotFound("Only a mentee is matched with a mentor.")
             self._check_mentor(program, mentor, session)
-            transition = program.lifecycle_of("mentee").transitions[program.matching.on_match]
+            transition = program.lifecycle_of("mentee").transitions[on_match]
             if (
                 destination(record.lifecycle.machine, transition.id, record.enrollment.state)
                 is None

@@ -18,14 +18,13 @@ from sqlalchemy import select
 
 from ..definition.format import Criterion
 from ..definition.program import Program
-from ..errors import MentorflowError, NotAvailable
+from ..errors import MentorflowError
 from ..records.store import Enrollment
 from ..rules.access import Actor
 from ..rules.scoring import MatchResult
 from .desk import name_of
-from .matching import Pairings
+from .matching import MATCH_ITS_MENTEES, Pairings
 
-MATCH_ITS_MENTEES = "match its mentees"
 INCOMPLETE = (
     "The proposals sent were incomplete (each mentee needs a mentor), so nothing was "
     "confirmed. Reload the matching page and confirm again."
@@ -142,15 +141,9 @@ def explain_full_mentors(
 
 
 class Review(Pairings):
-    def matching_program(self, program_id: str, actor: Actor) -> Program:
-        program = self.staff_program(program_id, actor, MATCH_ITS_MENTEES)
-        if program.matching is None:
-            raise NotAvailable(f"{program.title} has no matching.")
-        return program
-
     def matching_review(self, program_id: str, actor: Actor) -> MatchingReview:
         """Proposals for everyone waiting, explained; nothing is written."""
-        program = self.matching_program(program_id, actor)
+        program = self.matching_program(program_id, actor, MATCH_ITS_MENTEES)
         _, result = self.propose_matches(program.id, actor, save=False)
         people = {c.enrollment_id: PoolMember(c.enrollment_id, c.name) for c in result.mentees}
         return MatchingReview(
@@ -177,7 +170,7 @@ class Review(Pairings):
         mentor `changes` names for that mentee, except the `rejected` mentees. The run
         is saved first (the pool as it stands), then each pair is confirmed through the
         engine, one transaction each, and the run records the outcome."""
-        program = self.matching_program(program_id, actor)
+        program = self.matching_program(program_id, actor, MATCH_ITS_MENTEES)
         if len(mentees) != len(mentors):
             raise MentorflowError(INCOMPLETE)
         left_out = set(rejected)

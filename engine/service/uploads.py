@@ -97,7 +97,7 @@ class KeptFiles(WorkflowBase):
 
     def kept_upload(self, attachment_id: str, actor: Actor) -> dict[str, Any] | None:
         """The descriptor of a file the actor kept earlier; None for anyone else's."""
-        with self.db.session() as session:
+        with self.reading() as session:
             attachment = session.get(Attachment, attachment_id)
             if attachment is None or attachment.owner_id != actor.person_id:
                 return None

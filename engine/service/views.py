@@ -24,6 +24,7 @@ from ..rules.access import (
     may_read,
     may_record_signatures,
     partners,
+    readable_ask_answers,
     signing_roles,
 )
 from ..rules.answers import ShownAnswer, shown_answers
@@ -223,11 +224,7 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
     items = []
     for event in events:
         transition = lifecycle.transitions.get(event.transition or "")
-        answers = None
-        if event.answers is not None and transition is not None and transition.ask:
-            form = record.program.forms[transition.ask]
-            if may_read(form, _TakenBy(event.actor_id), actor, roles):  # the filler took it
-                answers = tuple(shown_answers(form, event.answers))
+        answers = readable_ask_answers(record.program, record.enrollment.role, event, actor, roles)
         person = people.get(event.actor_id or "")
         items.append(
             HistoryItem(
@@ -243,11 +240,6 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
             )
         )
     return items
-
-
-@dataclass(frozen=True)
-class _TakenBy:
-    author_id: str | None
 
 
 _KINDS = {"apply": "Applied", "import": "Imported", "transition": "Moved"}

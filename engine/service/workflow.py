@@ -1,12 +1,13 @@
 """The workflow service: the one door into the engine, for pages and commands alike.
 
-Its parts live in `core` (transactions, applying, transitions), `forms` (filling and
-signing), `enrollment_pages` (what participants' pages show), `uploads` (files posted
-with a form), `matching` (assigning mentors) and `matching_review` (the matching page),
+Its parts live in `session` (one session per call, failures made domain errors, the
+staff right), `core` (applying, transitions, automatic steps), `forms` (filling and
+signing), `enrollment_pages` and `views` (what participants' pages show), `uploads` (files
+posted with a form), `matching` (assigning mentors) and `matching_review` (the matching page),
 `desk` (the coordinator's desk and bulk moves), `outbox` (messages, reminders, mail),
 `monitoring` (reports, recognition, export), `importer` (applications in bulk) and
 `accounts` (registering, signing in, staff). Every call opens its own session and hands
-out plain, immutable values.
+out plain, immutable values (`snapshots` for what a write returns).
 """
 
 from __future__ import annotations

@@ -10,9 +10,6 @@ from typing import Any
 import click
 
 from mentorflow.engine.definition.program import Program
-from mentorflow.engine.errors import (
-    MentorflowError,
-)
 from mentorflow.engine.service.matching_review import score_text
 from mentorflow.engine.service.workflow import SYSTEM_ACTOR
 
@@ -39,8 +36,6 @@ def match(program_id: str, dry_run: bool, csv_file: str | None, by_email: str | 
     """Propose matches for every waiting mentee and (without --dry-run) confirm them."""
     programs = load_programs()
     program = find_program(programs, program_id)
-    if program.matching is None:
-        raise MentorflowError(f"{program.title} has no matching section in its definition.")
     workflow = open_workflow(programs)
     try:
         confirmer = workflow.staff_actor(by_email, program.id) if by_email else SYSTEM_ACTOR

@@ -434,7 +434,9 @@ REFUSALS = [
     pytest.param(
         _mentee_matches_themself,
         Forbidden,
-        {"message": "Only a coordinator may match mentors and mentees."},
+        {
+            "message": "Only the coordinators of Agency Workplace Mentoring Program may match its mentees."
+        },
         id="mentee-matches",
     ),
     pytest.param(
