@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+from mentorflow.engine.definition.fields import kind_of
 from mentorflow.engine.definition.loader import load_paths
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.engine.settings import Settings
@@ -60,7 +61,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from mentorflow.web.diagram import lifecycle_svg
 
-    app.jinja_env.globals.update(lifecycle_svg=lifecycle_svg)
+    app.jinja_env.globals.update(
+        lifecycle_svg=lifecycle_svg,
+        # How a field is drawn and marked is its type's to say (engine/definition/fields).
+        widget_kind=lambda f: kind_of(f).widget_kind(f),
+        demands_answer=lambda f: kind_of(f).demands_answer(f),
+    )
     accounts.init_app(app)
     boundary.init_app(app)
     for module in (

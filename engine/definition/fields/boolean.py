@@ -93,6 +93,9 @@ class ConsentKind(_TickBox):
     type: ClassVar[str] = "consent"
     model = ConsentField
 
+    def demands_answer(self, f: ConsentField) -> bool:
+        return True  # a shown consent must be given
+
     def clean(self, f: ConsentField, value: Any, today: dt.date, stored: Any) -> bool:
         if not to_bool(single(value)):
             raise Invalid(CONSENT)

@@ -199,6 +199,9 @@ class MultichoiceKind(_Choosing):
     widget_kind_default: ClassVar[WidgetKind] = "checkboxes"
     partition: ClassVar[bool] = False  # several answers each: no complement to protect
 
+    def demands_answer(self, f: MultichoiceField) -> bool:
+        return f.required or (f.min_selected or 0) > 0
+
     def clean(self, f: MultichoiceField, value: Any, today: dt.date, stored: Any) -> Any:
         if blank(value):
             items: list[Any] = []

@@ -155,6 +155,10 @@ class FieldKind(Generic[F]):
     def widget_kind(self, f: F) -> WidgetKind:
         return self.widget_kind_default
 
+    def demands_answer(self, f: F) -> bool:
+        """Whether the form cannot be sent without an answer here (the page marks it)."""
+        return f.required
+
     def widget(self, f: F, today: dt.date) -> Widget:
         attrs: dict[str, Any] = {}
         if f.help:
