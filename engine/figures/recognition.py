@@ -86,11 +86,11 @@ def ended_early(
             found.append(
                 EarlyClosure(
                     enrollment_id=enrollment.id,
-                    who=enrollment.person.name or enrollment.person.email,
+                    who=enrollment.person.display_name,
                     state_label=lifecycle.label(enrollment.state),
                     at=event.at,
                     transition_label=transition.label if transition else event.kind,
-                    closed_by=(actor.name or actor.email) if actor else "Mentorflow",
+                    closed_by=actor.display_name if actor else "Mentorflow",
                     mentor_name=_mentor_name(session, event.pairing_id),
                     reasons=readable_ask_answers(
                         program,
@@ -108,7 +108,7 @@ def ended_early(
 def _mentor_name(session: Session, pairing_id: str | None) -> str | None:
     pairing = session.get(Pairing, pairing_id) if pairing_id else None
     mentor = session.get(Enrollment, pairing.mentor_id) if pairing else None
-    return (mentor.person.name or mentor.person.email) if mentor else None
+    return mentor.person.display_name if mentor else None
 
 
 # ---------------------------------------------------------------- earlier relationships
@@ -139,7 +139,7 @@ def earlier_relationships(session: Session, mentee: Enrollment) -> list[EarlierR
             EarlierRelationship(
                 pairing_id=pairing.id,
                 mentor_enrollment_id=mentor.id,
-                mentor_name=mentor.person.name or mentor.person.email,
+                mentor_name=mentor.person.display_name,
                 mentor_email=mentor.person.email,
                 started_at=pairing.started_at,
                 ended_at=pairing.ended_at,
@@ -218,9 +218,7 @@ def mentor_recognition(session: Session, program: Program, viewer: Actor) -> lis
     ):
         if enrollment.person_id not in records:
             person = enrollment.person
-            records[enrollment.person_id] = _Tally(
-                person.id, person.name or person.email, person.email
-            )
+            records[enrollment.person_id] = _Tally(person.id, person.display_name, person.email)
     pairings = list(
         session.scalars(
             select(Pairing)
@@ -260,7 +258,7 @@ def mentor_recognition(session: Session, program: Program, viewer: Actor) -> lis
             if may_read(form, entry, viewer, roles):
                 record.evaluations.append(
                     Evaluation(
-                        mentee_name=mentee.person.name or mentee.person.email,
+                        mentee_name=mentee.person.display_name,
                         form_title=form.title,
                         at=entry.created_at,
                         answers=tuple(shown_answers(form, entry.answers)),

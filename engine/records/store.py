@@ -75,6 +75,11 @@ class Person(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    @property
+    def display_name(self) -> str:
+        """How pages and mail name them: their name, or their e-mail while they have none."""
+        return self.name or self.email
+
 
 class StaffRole(Base):
     """A coordinator of one program."""

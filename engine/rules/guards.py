@@ -108,6 +108,6 @@ def blocked_reasons(record: EnrollmentRecord, transition: Transition) -> list[st
     if enrollment.role == "mentor" and transition.dest in record.lifecycle.finals:
         held = mentees_of(record.session, enrollment)
         if held:
-            names = ", ".join(m.person.name or m.person.email for m in held)
+            names = ", ".join(m.person.display_name for m in held)
             reasons.append(f"the mentor still holds mentees: {names}")
     return reasons

@@ -110,7 +110,7 @@ class WorkflowBase(ServiceBase):
         if person.email in existing:
             raise already_enrolled(program, role, person.email, existing[person.email])
         clean = self.clean_apply_answers(program, role, person.email, answers)
-        applicant = Applicant(person.id, person.email, person.name or person.email)
+        applicant = Applicant(person.id, person.email, person.display_name)
         recipients = NewEnrollmentRecipients(session, program)
         rows = application_rows(
             program, role, applicant, clean, actor, self.clock(), target, recipients
@@ -266,7 +266,7 @@ class WorkflowBase(ServiceBase):
                 record.enrollment,
                 transition.notify,
                 f"{transition.label}: now {label}",
-                f"{record.enrollment.person.name or record.enrollment.person.email}: "
+                f"{record.enrollment.person.display_name}: "
                 f"{transition.label}. The enrollment is now {label}.",
                 f"transition:{transition.id}",
             )
@@ -311,7 +311,7 @@ class WorkflowBase(ServiceBase):
             record.program,
             enrollment.role,
             enrollment.state,
-            enrollment.person.name or enrollment.person.email,
+            enrollment.person.display_name,
         )
         if notice is not None:
             queue(record.session, record.program, enrollment, *notice)

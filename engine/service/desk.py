@@ -182,7 +182,7 @@ def resolve_item(
 
 def name_of(enrollment: Enrollment) -> str:
     """How a participant is named on staff pages: their name, else their e-mail."""
-    return enrollment.person.name or enrollment.person.email
+    return enrollment.person.display_name
 
 
 # ---------------------------------------------------------------- the desk as a page

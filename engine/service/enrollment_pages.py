@@ -127,7 +127,7 @@ class EnrollmentPages(FormFilling):
             offer_match = acts_as_staff(roles) and e.role == "mentee" and e.waiting_for_match
             mentors = (
                 tuple(
-                    MentorPlace(m.id, m.person.name or m.person.email, left)
+                    MentorPlace(m.id, m.person.display_name, left)
                     for m, left in mentors_with_places(session, record.program)
                 )
                 if offer_match

@@ -78,9 +78,7 @@ def matching_pool(session: Session, program: Program) -> tuple[list[Candidate], 
     answers = _apply_answers(session, program, [e.id for e in mentees] + [m.id for m, _ in mentors])
 
     def candidate(e: Enrollment, places: int = 1) -> Candidate:
-        return Candidate(
-            e.id, e.person.name or e.person.email, e.person.email, answers.get(e.id, {}), places
-        )
+        return Candidate(e.id, e.person.display_name, e.person.email, answers.get(e.id, {}), places)
 
     return [candidate(e) for e in mentees], [candidate(m, left) for m, left in mentors]
 

@@ -99,7 +99,7 @@ def _program_reminders(
         enrollment = d.enrollment
         key = keys[enrollment.id]
         addresses = tuple(recipients(session, program, enrollment, d.to))
-        who = enrollment.person.name or enrollment.person.email
+        who = enrollment.person.display_name
         label = program.lifecycle_of(enrollment.role).label(d.state)
         if key not in done and not dry_run:
             write_messages(

@@ -61,7 +61,7 @@ def summary(record: EnrollmentRecord) -> EnrollmentSummary:
         role=e.role,
         role_label=program.roles[e.role].label,
         person_id=e.person_id,
-        name=e.person.name or e.person.email,
+        name=e.person.display_name,
         email=e.person.email,
         state=e.state,
         state_label=record.lifecycle.label(e.state),
@@ -229,7 +229,7 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
         items.append(
             HistoryItem(
                 at=event.at,
-                who=(person.name or person.email) if person else "Mentorflow",
+                who=person.display_name if person else "Mentorflow",
                 as_role=event.actor_role,
                 what=transition.label if transition else _KINDS.get(event.kind, event.kind),
                 from_state=lifecycle.label(event.from_state) if event.from_state else None,
@@ -254,7 +254,7 @@ def enrollment_view(
     """The enrollment as `actor` (who plays `roles` towards it) may see it;
     `transitions`: those they may take, from `Workflow.transitions_for`."""
     found = [
-        Party(p.id, p.person.name or p.person.email, p.person.email, p.role)
+        Party(p.id, p.person.display_name, p.person.email, p.role)
         for p in partners(record.session, record.enrollment)
     ]
     return EnrollmentView(
