@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..records.store import Enrollment, Signature, Submission
@@ -35,21 +35,7 @@ class EnrollmentSnapshot:
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentSnapshot:
-        return cls(
-            id=enrollment.id,
-            program_id=enrollment.program_id,
-            role=enrollment.role,
-            person_id=enrollment.person_id,
-            state=enrollment.state,
-            state_since=enrollment.state_since,
-            version=enrollment.version,
-            pairing_id=enrollment.pairing_id,
-            supervisor_email=enrollment.supervisor_email,
-            capacity=enrollment.capacity,
-            is_final=enrollment.is_final,
-            created_at=enrollment.created_at,
-            updated_at=enrollment.updated_at,
-        )
+        return cls(**_columns(cls, enrollment))
 
 
 @dataclass(frozen=True)
@@ -61,9 +47,7 @@ class SignatureSnapshot:
 
     @classmethod
     def of(cls, signature: Signature) -> SignatureSnapshot:
-        return cls(
-            signature.role, signature.signer_id, signature.recorded_by_id, signature.signed_at
-        )
+        return cls(**_columns(cls, signature))
 
 
 @dataclass(frozen=True)
@@ -84,14 +68,14 @@ class SubmissionSnapshot:
     @classmethod
     def of(cls, submission: Submission) -> SubmissionSnapshot:
         return cls(
-            id=submission.id,
-            enrollment_id=submission.enrollment_id,
-            form_id=submission.form_id,
-            pairing_id=submission.pairing_id,
-            author_id=submission.author_id,
-            revision=submission.revision,
-            answers=copy.deepcopy(submission.answers),
-            signatures=tuple(SignatureSnapshot.of(s) for s in submission.signatures),
-            created_at=submission.created_at,
-            updated_at=submission.updated_at,
+            **{
+                **_columns(cls, submission),
+                "answers": copy.deepcopy(submission.answers),
+                "signatures": tuple(SignatureSnapshot.of(s) for s in submission.signatures),
+            }
         )
+
+
+def _columns(snapshot: type, record: object) -> dict[str, Any]:
+    """The record's values under the snapshot's field names (the records' own names)."""
+    return {f.name: getattr(record, f.name) for f in fields(snapshot)}
