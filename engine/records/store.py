@@ -65,7 +65,8 @@ class Base(DeclarativeBase):
 
 
 class Person(Base):
-    """Someone known by e-mail; an account once they have a password."""
+    """Someone known by e-mail; an account once they have a password (or have signed in
+    through single sign-on). Only a verified address gives an account any role."""
 
     __tablename__ = "people"
     id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
@@ -74,6 +75,9 @@ class Person(Base):
     password_hash: Mapped[str | None] = mapped_column(String(256), default=None)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When they proved the address is theirs (a link mailed to it, an invitation, single
+    # sign-on, or an operator vouching on the command line); None until then.
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     @property
     def display_name(self) -> str:
@@ -236,14 +240,55 @@ class OutboxMessage(Base):
 
 
 class LoginAttempt(Base):
-    """Sign-in attempts, kept in the database so a throttle holds across app servers."""
+    """Password checks, kept in the database so a throttle holds across app servers.
+    A row is written before the password is checked (`succeeded` None while it is), so
+    simultaneous tries count against each other."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_client_at", "client", "at"),
+        Index("ix_login_attempts_at", "at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     email: Mapped[str] = mapped_column(String(320))
+    client: Mapped[str] = mapped_column(String(64), default="")  # the client's address
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    succeeded: Mapped[bool | None] = mapped_column(Boolean, default=None)
+
+
+class AccountSession(Base):
+    """A signed-in browser. The cookie holds only a random token; its hash is kept here,
+    so signing out, a new password or "sign out everywhere" ends it on the server."""
+
+    __tablename__ = "account_sessions"
+    __table_args__ = (Index("ix_account_sessions_person", "person_id", "ended_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    client: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class AccountToken(Base):
+    """A one-use, expiring link mailed to a person: `verify` proves their address,
+    `invite` lets them set a password and binds the staff role in `grant`. Only the
+    token's hash is kept."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (Index("ix_account_tokens_person", "person_id", "purpose"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    # For invitations: {"admin": true} or {"program_id": "..."}.
+    grant: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class MatchingRun(Base):
