@@ -57,6 +57,7 @@ def serve(host: str, port: int) -> None:
     from mentorflow.web import create_app
 
     # Links in mail lead where this server listens, unless the public address is set.
-    os.environ.setdefault("MENTORFLOW_PUBLIC_URL", f"http://{host}:{port}")
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    os.environ.setdefault("MENTORFLOW_PUBLIC_URL", f"http://{shown}:{port}")
     app = create_app()
     app.run(host=host, port=port, threaded=True, use_reloader=False)
