@@ -99,8 +99,11 @@ class Verification(AccountMail):
 
     def verification_link(self, token: str) -> LinkView:
         """The address a verification link is for (NotFound when it no longer works)."""
+        return self._link_view(token, VERIFY)
+
+    def _link_view(self, token: str, purpose: str) -> LinkView:
         with self.reading() as session:
-            link = find_link(session, token, VERIFY, self.clock())
+            link = find_link(session, token, purpose, self.clock())
             person = session.get(Person, link.person_id)
             assert person is not None
             return LinkView(person.email, person.name)
@@ -144,11 +147,7 @@ class Verification(AccountMail):
 
     def reset_link(self, token: str) -> LinkView:
         """The address a password link is for (NotFound when it no longer works)."""
-        with self.reading() as session:
-            link = find_link(session, token, RESET, self.clock())
-            person = session.get(Person, link.person_id)
-            assert person is not None
-            return LinkView(person.email, person.name)
+        return self._link_view(token, RESET)
 
     def reset_password(self, token: str, password: str) -> Actor:
         """Follow the link with a new password: it is theirs, the address is proved, and
