@@ -163,6 +163,43 @@ def invite(token: str) -> Any:
     ), (400 if errors else 200)
 
 
+@bp.route("/reset", methods=["GET", "POST"])
+def forgot_password() -> Any:
+    errors: dict[str, str] = {}
+    email = request.form.get("email", "")
+    if request.method == "POST":
+        try:
+            workflow().request_password_reset(email)
+        except InvalidAnswers as exc:
+            errors = exc.errors
+        else:  # the same answer whether or not the address has an account
+            flash(
+                f"If {email.strip()} has an account, a link to choose a new password is on "
+                "its way there. It works once, for an hour."
+            )
+            return redirect(url_for("accounts.forgot_password"), code=303)
+    return render_template(
+        "accounts/reset.html", email=email, errors=errors, notes=get_flashed_messages()
+    ), (400 if errors else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str) -> Any:
+    link = workflow().reset_link(token)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            who = workflow().reset_password(token, request.form.get("password", ""))
+        except InvalidAnswers as exc:
+            errors = exc.errors
+        else:
+            begin_session(who)
+            return redirect(url_for("participant.me"), code=303)
+    return render_template("accounts/reset_password.html", link=link, errors=errors), (
+        400 if errors else 200
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     message = None

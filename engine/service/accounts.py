@@ -186,3 +186,15 @@ class Accounts(Verification, Invitations, AccountSessions):
                 raise InvalidAnswers({"password": problem})
             person.password_hash = hash_password(new)
             end_sessions(session, person.id, self.clock(), keep=keep)
+            message = self._queue_account_mail(
+                session,
+                person.email,
+                "Your Mentorflow password was changed",
+                f"Hello {person.display_name},\n\n"
+                "The password of your Mentorflow account was just changed, and every other "
+                "session of yours was ended.\n\n"
+                "If it was not you, choose a new password at once: "
+                f"{self._link('/reset')}\n",
+                "account:password-changed",
+            )
+        self._send_account_mail(message)

@@ -313,6 +313,7 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent(tls_app: Flask) 
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=") and "Path=/;" in cookie and "Domain" not in cookie
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     # The address one proxy hop gave is the client's, as the session records it.
     with workflow.db.session() as session:
@@ -331,3 +332,44 @@ def test_without_tls_there_is_no_hsts(world: World) -> None:
         "Strict-Transport-Security"
         not in Browser(world.app.test_client(), None).get("/login").headers
     )
+
+
+# ---------------------------------------------------------------- a forgotten password
+
+
+def test_a_forgotten_password_is_replaced_through_a_mailed_link(world: World) -> None:
+    who = world.people.person(unique("forgetful"), "Fay Forgetful")
+    old_session = world.browser(who, fresh=True)
+    browser = Browser(world.app.test_client(), None)
+    answers = []
+    for email in (who.email, unique("nobody")):  # the same answer for an unknown address
+        response = browser.post("/reset", {"email": email}, page="/reset")
+        page = browser.get(response.location).get_data(as_text=True)
+        answers.append((response.status_code, page.replace(email, "X")))
+    assert answers[0] == answers[1] and answers[0][0] == 303
+    link = link_mailed_to(world.workflow, who.email, "/reset/")
+    response = browser.post(link, {"password": "short"}, page=link)
+    assert response.status_code == 400  # a password refused: the link still works
+    response = browser.post(link, {"password": "a brand new passphrase"})
+    assert response.status_code == 303 and response.location.endswith("/me")
+    browser._token = None
+    assert browser.get("/me").status_code == 200
+    assert redirects_to_login(old_session.get("/me"))  # every earlier session ended
+    assert browser.get(link).status_code == 404  # once
+    fresh = Browser(world.app.test_client(), None)
+    assert fresh.post("/login", {"email": who.email, "password": PASSWORD}).status_code == 400
+
+
+def test_a_changed_password_is_told_by_mail(world: World) -> None:
+    email = unique("told")
+    here = register_and_verify(world.app.test_client(), "Tol D", email, world.workflow)
+    here.post(
+        "/account/password",
+        {"current": PASSWORD, "password": "quite another phrase"},
+        page="/account",
+    )
+    with world.workflow.db.session() as session:
+        subjects = session.scalars(
+            select(OutboxMessage.subject).where(OutboxMessage.to_email == email)
+        ).all()
+    assert "Your Mentorflow password was changed" in subjects
