@@ -1,4 +1,4 @@
-"""The sign-in, register, invitation and account forms as a browser and a password manager
+"""The sign-in, register, invitation, new-password and account forms as a browser and a password manager
 see them, and the session token as it travels: the claims of docs/security.md about them
 that no other test shows."""
 
@@ -60,6 +60,10 @@ def password_pages(world: World) -> Iterator[tuple[str, str]]:
     world.workflow.grant_staff(SYSTEM_ACTOR, invited, "Ivy Invited", GENERAL)
     link = link_mailed_to(world.workflow, invited, "/invite/")
     yield "/invite/<token>", anonymous.get(link).get_data(as_text=True)
+    forgetful = world.people.person(unique("forgetful"), "Fay Forgetful")
+    world.workflow.request_password_reset(forgetful.email)
+    link = link_mailed_to(world.workflow, forgetful.email, "/reset/")
+    yield "/reset/<token>", anonymous.get(link).get_data(as_text=True)
     yield "/account", world.browser(world.stranger).get("/account").get_data(as_text=True)
 
 
@@ -68,6 +72,7 @@ FIELDS = {
     "/login": {"csrf_token", "next", "email", "password"},
     "/register": {"csrf_token", "name", "email", "password"},
     "/invite/<token>": {"csrf_token", "username", "name", "password"},
+    "/reset/<token>": {"csrf_token", "username", "password"},
     "/account": {"csrf_token", "username", "current", "password"},
 }
 
