@@ -1,6 +1,6 @@
-"""The sign-in, register, invitation, new-password and account forms as a browser and a password manager
-see them, and the session token as it travels: the claims of docs/security.md about them
-that no other test shows."""
+"""The sign-in, register, invitation, new-password and account forms as a browser and a
+password manager see them, and the session token as it travels: the claims of
+docs/security.md about them that no other test shows."""
 
 from __future__ import annotations
 
