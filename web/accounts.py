@@ -113,8 +113,6 @@ def register_page() -> Any:
 @bp.get("/verify")
 def verify_wait() -> Any:
     """What to do next: open the link mailed to you (and have it sent again)."""
-    if current_user.is_authenticated and current_user.actor.verified:
-        return redirect(url_for("participant.me"))
     email = (
         current_user.actor.email if current_user.is_authenticated else session.get("registered", "")
     )
@@ -235,7 +233,24 @@ def _signed_out(then: str) -> Response:
 @bp.get("/account")
 @login_required
 def account() -> str:
-    return render_template("accounts/account.html", errors={}, notes=get_flashed_messages())
+    return _account_page({}, get_flashed_messages())
+
+
+def _account_page(errors: dict[str, str], notes: list[str]) -> str:
+    return render_template(
+        "accounts/account.html",
+        errors=errors,
+        notes=notes,
+        sessions=workflow().open_sessions(actor(), _session_token()),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> Response:
+    workflow().end_open_session(actor(), session_id)
+    flash("That session has ended.")
+    return redirect(url_for("accounts.account"), code=303)
 
 
 @bp.post("/account/password")
@@ -249,7 +264,7 @@ def change_password() -> Any:
             keep=_session_token(),
         )
     except InvalidAnswers as exc:
-        return render_template("accounts/account.html", errors=exc.errors, notes=[]), 400
+        return _account_page(exc.errors, []), 400
     flash("Your password is changed, and every other session of yours has ended.")
     return redirect(url_for("accounts.account"), code=303)
 

@@ -252,13 +252,15 @@ def test_an_admin_signs_someone_out_everywhere(world: World) -> None:
     sessions = [world.browser(victim, fresh=True) for _ in range(2)]
     assert all(s.get("/me").status_code == 200 for s in sessions)
     admin = world.browser(world.admin, fresh=True)
-    response = admin.post("/admin/sign-out-everywhere", {"email": victim.email}, page="/admin")
+    response = admin.post(
+        "/admin/sign-out-everywhere", {"signout-email": victim.email}, page="/admin"
+    )
     assert response.status_code == 200
     assert "signed out everywhere (2 sessions ended)" in response.get_data(as_text=True)
     assert all(redirects_to_login(s.get("/me")) for s in sessions)
     # Only admins may.
     response = world.browser(world.stranger, fresh=True).post(
-        "/admin/sign-out-everywhere", {"email": world.admin.email}, page="/me"
+        "/admin/sign-out-everywhere", {"signout-email": world.admin.email}, page="/me"
     )
     assert response.status_code == 403
 
@@ -373,3 +375,18 @@ def test_a_changed_password_is_told_by_mail(world: World) -> None:
             select(OutboxMessage.subject).where(OutboxMessage.to_email == email)
         ).all()
     assert "Your Mentorflow password was changed" in subjects
+
+
+def test_the_account_page_lists_sessions_and_ends_one(world: World) -> None:
+    who = world.people.person(unique("two.devices"), "Tess Twodevices")
+    laptop, phone = world.browser(who, fresh=True), world.browser(who, fresh=True)
+    page = laptop.get("/account").get_data(as_text=True)
+    assert page.count("<tr><td>") == 2 and "This browser" in page
+    ends = re.findall(r'action="(/account/sessions/\d+/end)"', page)
+    assert len(ends) == 1
+    assert laptop.post(ends[0], page="/account").status_code == 303
+    assert redirects_to_login(phone.get("/me"))
+    assert laptop.get("/me").status_code == 200
+    # Someone else's session is not theirs to end.
+    other = world.browser(world.stranger, fresh=True)
+    assert other.post(ends[0], page="/account").status_code == 404
