@@ -8,35 +8,25 @@ account, and with it everything already recorded under that e-mail. Admins (and 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..errors import Conflict, Forbidden, InvalidAnswers, MentorflowError
-from ..records.store import LoginAttempt, Person, StaffRole
+from ..errors import Conflict, Forbidden, InvalidAnswers, MentorflowError, SignInRefused
+from ..records.store import Person, StaffRole
 from ..rules.access import Actor, actor_for
+from . import throttle
 from .core import WorkflowBase
+from .passwords import password_problem
 from .people import (
-    MIN_PASSWORD,
     check_password,
     find_person,
     get_or_create_person,
     hash_password,
     looks_like_email,
     normalise_email,
+    stand_in_hash,
 )
-
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=15)
-
-
-class SignInRefused(MentorflowError):
-    """Wrong e-mail or password (never says which), or too many failed attempts."""
-
-    def __init__(self, message: str, throttled: bool = False):
-        self.throttled = throttled
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -57,8 +47,8 @@ class Accounts(WorkflowBase):
             errors["name"] = "Enter your name."
         if not looks_like_email(email):
             errors["email"] = "Enter your e-mail address, like name@agency.gov."
-        if len(password) < MIN_PASSWORD:
-            errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
+        if problem := password_problem(password, email):
+            errors["password"] = problem
         if errors:
             raise InvalidAnswers(errors)
         with self.transaction() as session:
@@ -73,28 +63,26 @@ class Accounts(WorkflowBase):
             session.flush()
             return actor_for(session, person)
 
-    def sign_in(self, email: str, password: str) -> Actor:
+    def sign_in(self, email: str, password: str, client: str = "") -> Actor:
+        """The person whose e-mail and password these are, checked by the throttle first
+        (`client`: the address the request came from). An unknown address, or one without
+        a password, is checked against a stand-in hash, so that the answer takes as long
+        and no one can learn from the delay who has an account."""
         now = self.clock()
         address = normalise_email(email)
         with self.transaction() as session:
-            failures = session.scalar(
-                select(func.count()).where(
-                    LoginAttempt.email == address,
-                    LoginAttempt.succeeded.is_(False),
-                    LoginAttempt.at > now - FAILURE_WINDOW,
-                )
-            )
-            if (failures or 0) >= MAX_FAILURES:
-                raise SignInRefused(
-                    "Too many failed attempts for this e-mail address: wait 15 minutes and "
-                    "try again.",
-                    throttled=True,
-                )
+            attempt = throttle.admit(session, address, client, now)
             person = find_person(session, address)
-            ok = person is not None and check_password(person.password_hash, password)
-            session.add(LoginAttempt(email=address, at=now, succeeded=ok))
-            actor = actor_for(session, person) if ok and person is not None else None
-        # Outside the transaction, so the failed attempt is kept for the throttle.
+            stored = person.password_hash if person is not None else None
+            person_id = person.id if person is not None else None
+        # The admission is committed before the check: simultaneous tries count against
+        # each other, and no lock is held while scrypt runs.
+        matches = check_password(stored or stand_in_hash(), password)
+        ok = matches and bool(stored) and person_id is not None
+        with self.transaction() as session:
+            throttle.settle(session, attempt, ok, now)
+            found = session.get(Person, person_id) if ok else None
+            actor = actor_for(session, found) if found is not None else None
         if actor is None:
             raise SignInRefused("That e-mail address and password do not match an account.")
         return actor
@@ -142,10 +130,8 @@ class Accounts(WorkflowBase):
             raise InvalidAnswers(
                 {"email": f"'{email}' is not an e-mail address such as name@example.gov."}
             )
-        if password is not None and len(password) < MIN_PASSWORD:
-            raise InvalidAnswers(
-                {"password": f"The password needs at least {MIN_PASSWORD} characters."}
-            )
+        if password is not None and (problem := password_problem(password, email)):
+            raise InvalidAnswers({"password": problem})
         with self.transaction() as session:
             person = get_or_create_person(session, email, name)
             if password is not None:
