@@ -129,9 +129,17 @@ def test_the_password_is_asked_twice_when_not_on_stdin(env: str) -> None:
             "There is no program 'general-mentorin' (did you mean 'general-mentoring'?)",
         ),
         (["--role", "admin", "--program", "general-mentoring"], PASSWORD, 1, "leave out --program"),
-        (["--role", "admin"], "short", 1, "The password needs at least 8 characters."),
+        (["--role", "admin"], "short", 1, "Choose a password of at least 8 characters."),
+        (["--role", "admin"], "password", 1, "one of the most common ones"),
     ],
-    ids=["bad-role", "no-program", "unknown-program", "admin-with-program", "short-password"],
+    ids=[
+        "bad-role",
+        "no-program",
+        "unknown-program",
+        "admin-with-program",
+        "short-password",
+        "common-password",
+    ],
 )
 def test_bad_input_is_one_sentence(
     env: str, extra: list[str], password: str, code: int, said: str
