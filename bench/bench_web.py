@@ -407,7 +407,7 @@ def make_users(app: Flask, client: Client, prefix: str, n: int) -> list[User]:
     with mock.patch.dict(people_module._SCRYPT, {"n": 2**4}):
         for i, email in enumerate(emails):
             workflow.register(email, f"Bench {prefix} {i}", PASSWORD)
-    with mock.patch.object(throttle, "CHECKS_PER_SECOND", n + 1):
+    with mock.patch.object(throttle, "CHECKS_PER_SECOND", 1_000_000):
         return [client.sign_in(email) for email in emails]
 
 

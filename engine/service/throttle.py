@@ -12,7 +12,7 @@ The policy never locks the owner out of an account:
 
 - Per client address: after `CLIENT_FAILURES` failed checks in `CLIENT_WINDOW` the client
   gets no more checks until the oldest of them is that old (guessing across many accounts
-  from one place is stopped).
+  from one place is stopped). A call that names no address (a command) skips this.
 - Per account: after `ACCOUNT_FREE_FAILURES` failures in `ACCOUNT_WINDOW`, each further
   check waits 2, 4, 8 ... seconds (at most `BACKOFF_CAP`) after the last failure: a slow
   trickle of guesses, never a locked door. A client that signed in to the account within
@@ -64,8 +64,10 @@ def admit(session: Session, email: str, client: str, now: dt.datetime) -> int:
     client = client[:CLIENT_LENGTH]
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(ADMISSION_LOCK)))
-    # Insert first: on SQLite this write is what takes the lock (a transaction that read
-    # first could not then write while another admission holds it).
+    # Insert first: on SQLite the first write takes the database's write lock, so the
+    # counts below read everything earlier admissions committed and none can commit
+    # before this one does. Reading first would count on a snapshot that another
+    # admission could still change.
     attempt = LoginAttempt(email=email, client=client, at=now, succeeded=None)
     session.add(attempt)
     session.flush()
@@ -93,17 +95,7 @@ def admit(session: Session, email: str, client: str, now: dt.datetime) -> int:
                 throttled=True,
             )
 
-    known = client and session.scalar(
-        select(LoginAttempt.id)
-        .where(
-            LoginAttempt.email == email,
-            LoginAttempt.client == client,
-            LoginAttempt.succeeded.is_(True),
-            LoginAttempt.at > now - KNOWN_CLIENT_FOR,
-        )
-        .limit(1)
-    )
-    if not known:
+    if not _known(session, email, client, now):
         count, last = session.execute(
             select(func.count(), func.max(LoginAttempt.at)).where(
                 others,
@@ -164,6 +156,23 @@ def purge(session: Session, now: dt.datetime) -> None:
         .where(LoginAttempt.at < now - KEEP_SUCCESSES)
         .execution_options(synchronize_session=False)
     )
+
+
+def _known(session: Session, email: str, client: str, now: dt.datetime) -> bool:
+    """Whether this client signed in to this account lately (no address: never)."""
+    if not client:
+        return False
+    found = session.scalar(
+        select(LoginAttempt.id)
+        .where(
+            LoginAttempt.email == email,
+            LoginAttempt.client == client,
+            LoginAttempt.succeeded.is_(True),
+            LoginAttempt.at > now - KNOWN_CLIENT_FOR,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _count(n: int, unit: str) -> str:
