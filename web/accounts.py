@@ -205,7 +205,9 @@ def login() -> Any:
     status = 200
     if request.method == "POST":
         try:
-            who = workflow().sign_in(email, request.form.get("password", ""))
+            who = workflow().sign_in(
+                email, request.form.get("password", ""), client=request.remote_addr or ""
+            )
         except SignInRefused as exc:
             message = str(exc)
             status = 429 if exc.throttled else 400
