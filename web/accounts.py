@@ -264,9 +264,12 @@ def change_password() -> Any:
             request.form.get("current", ""),
             request.form.get("password", ""),
             keep=_session_token(),
+            client=request.remote_addr or "",
         )
     except InvalidAnswers as exc:
         return _account_page(exc.errors, []), 400
+    except SignInRefused as exc:
+        return _account_page({"current": str(exc)}, []), 429
     flash("Your password is changed, and every other session of yours has ended.")
     return redirect(url_for("accounts.account"), code=303)
 

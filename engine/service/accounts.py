@@ -158,20 +158,33 @@ class Accounts(Verification, Invitations, AccountSessions):
             session.flush()
             return actor_for(session, person)
 
-    def change_password(self, actor: Actor, current: str, new: str, keep: str) -> None:
+    def change_password(
+        self, actor: Actor, current: str, new: str, keep: str, client: str = ""
+    ) -> None:
         """A new password for the signed-in person; every other session of theirs ends
-        (the one with token `keep`, where they are, stays)."""
+        (the one with token `keep`, where they are, stays). The current password is
+        checked through the throttle, like a sign-in: a stolen session cannot guess it."""
         if actor.person_id is None:
             raise Forbidden("Sign in first.")
         problem = password_problem(new, actor.email)
+        now = self.clock()
         with self.transaction() as session:
             person = session.get(Person, actor.person_id)
             if person is None:
                 raise NotFound("There is no such person.")
-            if person.password_hash and not check_password(person.password_hash, current):
+            stored = person.password_hash
+            attempt = throttle.admit(session, person.email, client, now) if stored else None
+        if stored and attempt is not None:
+            matches = check_password(stored, current)
+            with self.transaction() as session:
+                throttle.settle(session, attempt, matches, now)
+            if not matches:
                 raise InvalidAnswers({"current": "That is not your current password."})
-            if problem:
-                raise InvalidAnswers({"password": problem})
+        if problem:
+            raise InvalidAnswers({"password": problem})
+        with self.transaction() as session:
+            person = session.get(Person, actor.person_id)
+            assert person is not None
             person.password_hash = hash_password(new)
             end_sessions(session, person.id, self.clock(), keep=keep)
             message = self._queue_account_mail(

@@ -390,3 +390,21 @@ def test_the_account_page_lists_sessions_and_ends_one(world: World) -> None:
     # Someone else's session is not theirs to end.
     other = world.browser(world.stranger, fresh=True)
     assert other.post(ends[0], page="/account").status_code == 404
+
+
+def test_guessing_the_current_password_is_throttled_like_a_sign_in(world: World) -> None:
+    email = unique("guessed")
+    stolen = register_and_verify(world.app.test_client(), "Gus Guessed", email, world.workflow)
+    statuses = [
+        stolen.post(
+            "/account/password",
+            {"current": f"guess number {n}", "password": "a fresh new passphrase"},
+            page="/account",
+        ).status_code
+        for n in range(11)
+    ]
+    # The browser signed in to this account, so only the per-client limit applies to it.
+    assert statuses == [400] * 10 + [429]
+    assert "wait" in stolen.post(
+        "/account/password", {"current": "one more guess", "password": "a fresh new passphrase"}
+    ).get_data(as_text=True)
