@@ -122,6 +122,42 @@ def test_a_client_that_signed_in_before_is_not_held_back(
     assert outcome(workflow, owner.email, RIGHT, OWNER_AT_HOME) == "held"
 
 
+@pytest.mark.parametrize(
+    ("places", "ceiling"),
+    [(("new",), 70), (("new", "owner's own"), 100)],
+    ids=["from-new-places", "also-from-the-owners-own-place"],
+)
+def test_an_hour_of_guessing_gets_at_most_a_hundred_failures_through(
+    workflow: Workflow, people: People, clock: Clock, places: tuple[str, ...], ceiling: int
+) -> None:
+    """ASVS 4.0.3 V2.2.1: no more than 100 failed attempts an hour on one account. Each
+    attacker guesses again the moment the throttle allows: from a new address every time,
+    and (second case) also from the place the owner signed in from, which skips the
+    account's back-off and is held only by the per-client limit."""
+    owner = people.person("owner@example.gov")
+    assert workflow.sign_in(owner.email, RIGHT, client=OWNER_AT_HOME) == owner
+    start = clock.now
+    ready = dict.fromkeys(places, start)
+    failures = dict.fromkeys(places, 0)
+    tries = 0
+    while min(ready.values()) < start + dt.timedelta(hours=1):
+        place = min(ready, key=lambda p: ready[p])
+        clock.now = ready[place]
+        tries += 1
+        client = OWNER_AT_HOME if place == "owner's own" else f"203.0.{tries >> 8}.{tries & 255}"
+        try:
+            workflow.sign_in(owner.email, WRONG, client=client)
+        except SignInRefused as exc:
+            if exc.throttled:
+                found = re.search(r"wait (\d+) (second|minute)", str(exc))
+                wait = int(found[1]) * (60 if found[2] == "minute" else 1) if found else 1
+                ready[place] = clock.now + dt.timedelta(seconds=wait)
+                continue
+            failures[place] += 1
+            ready[place] = clock.now + dt.timedelta(milliseconds=100)
+    assert 50 <= sum(failures.values()) <= ceiling, failures
+
+
 def test_one_client_gets_ten_checks_across_all_accounts(
     workflow: Workflow, people: People, clock: Clock
 ) -> None:
