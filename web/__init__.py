@@ -36,6 +36,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MENTORFLOW_DEFINITIONS=str(settings.definitions),
         MENTORFLOW_DATABASE_URL=settings.database_url,
         MENTORFLOW_UPLOADS=str(settings.uploads),
+        MENTORFLOW_PUBLIC_URL=settings.identity.public_url,
+        MENTORFLOW_PASSWORD_LOGIN=settings.identity.password_login,
+        MENTORFLOW_OIDC_ROLES_CLAIM=settings.identity.roles_claim,
+        **_single_sign_on_config(settings),
     )
     app.config.update(config or {})
     programs = load_paths([app.config["MENTORFLOW_DEFINITIONS"]])
@@ -58,14 +62,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         participant,
         public,
         reports,
+        single_sign_on,
     )
     from mentorflow.web.diagram import lifecycle_svg
+
+    sso = bool(app.config["MENTORFLOW_OIDC_ISSUER"])
 
     app.jinja_env.globals.update(
         lifecycle_svg=lifecycle_svg,
         # How a field is drawn and marked is its type's to say (engine/definition/fields).
         widget_kind=lambda f: kind_of(f).widget_kind(f),
         demands_answer=lambda f: kind_of(f).demands_answer(f),
+        # What the sign-in and register links offer.
+        single_sign_on=sso,
+        password_login=app.config["MENTORFLOW_PASSWORD_LOGIN"],
     )
     accounts.init_app(app)
     boundary.init_app(app)
@@ -80,4 +90,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
     ):
         app.register_blueprint(module.bp)
+    if sso:
+        single_sign_on.init_app(app)
+        app.register_blueprint(single_sign_on.bp)
     return app
+
+
+def _single_sign_on_config(settings: Settings) -> dict[str, str | None]:
+    found = settings.single_sign_on
+    return {
+        "MENTORFLOW_OIDC_ISSUER": found.issuer if found else None,
+        "MENTORFLOW_OIDC_CLIENT_ID": found.client_id if found else None,
+        "MENTORFLOW_OIDC_CLIENT_SECRET": found.client_secret if found else None,
+    }
