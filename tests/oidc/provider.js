@@ -9,6 +9,7 @@
 //   anything else  a verified address and no roles
 //
 // Usage: node provider.js [--port N] [--client-id ID] [--client-secret S] [--redirect-uri URI]...
+//                         [--userinfo-claims]
 // or the environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS
 // (space-separated). Prints one line "oidc-provider ready <issuer>" once it listens.
 
@@ -22,6 +23,9 @@ const { values } = parseArgs({
     'client-id': { type: 'string' },
     'client-secret': { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true },
+    // Claims of the email and profile scopes only from the userinfo endpoint, as the
+    // specification has it for the code flow: the ID token names nobody's address.
+    'userinfo-claims': { type: 'boolean', default: false },
   },
 });
 
@@ -64,8 +68,8 @@ const provider = new Provider(issuer, {
   }],
   pkce: { methods: ['S256'], required: () => true },
   features: { devInteractions: { enabled: true } },
-  // Put the scopes' claims in the ID token itself, as Keycloak and Entra ID do by default.
-  conformIdTokenClaims: false,
+  // By default the scopes' claims go in the ID token itself, as Keycloak and Entra ID do.
+  conformIdTokenClaims: values['userinfo-claims'],
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],

@@ -82,9 +82,12 @@ class Provider:
 
 
 @contextmanager
-def running_provider(redirect_uri: str, port: int | None = None) -> Iterator[Provider]:
+def running_provider(
+    redirect_uri: str, port: int | None = None, *, userinfo_claims: bool = False
+) -> Iterator[Provider]:
     """Start `provider.js` on `port` (a free one by default), wait for its discovery
-    document, and stop it by its PID at the end."""
+    document, and stop it by its PID at the end. With `userinfo_claims` the ID token
+    carries no e-mail, name or roles: only the userinfo endpoint tells them."""
     node = _node()
     port = port or free_port()
     issuer = f"http://127.0.0.1:{port}"
@@ -101,6 +104,7 @@ def running_provider(redirect_uri: str, port: int | None = None) -> Iterator[Pro
                 CLIENT_SECRET,
                 "--redirect-uri",
                 redirect_uri,
+                *(["--userinfo-claims"] if userinfo_claims else []),
             ],
             cwd=PROVIDER_DIR,
             stdout=log,
