@@ -67,6 +67,15 @@ class Forbidden(MentorflowError):
     """This person's role may not do this (403)."""
 
 
+class Unverified(Forbidden):
+    """The account has not proved its e-mail address yet, so it may do nothing."""
+
+    def __init__(
+        self, message: str = "Verify your e-mail address first: open the link we mailed you."
+    ):
+        super().__init__(message)
+
+
 class Conflict(MentorflowError):
     """The record is not in a state that allows this, or changed meanwhile (409)."""
 

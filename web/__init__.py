@@ -13,11 +13,12 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mentorflow.engine.definition.fields import kind_of
 from mentorflow.engine.definition.loader import load_paths
 from mentorflow.engine.service.workflow import Workflow
-from mentorflow.engine.settings import Settings
+from mentorflow.engine.settings import Identity, Settings
 
 csrf = CSRFProtect()
 
@@ -42,12 +43,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **_single_sign_on_config(settings),
     )
     app.config.update(config or {})
+    # Tests pass an `Identity` of their own; everyone else's comes from the environment.
+    identity: Identity = app.config.get("MENTORFLOW_IDENTITY") or settings.identity
+    if identity.secure:
+        # Served over TLS behind one proxy: cookies only over TLS, browsers told to keep
+        # to it, and the proxy's X-Forwarded-* (one hop, no more) trusted for the client
+        # address, scheme and host.
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1
+        )
+    app.config["MENTORFLOW_HSTS"] = identity.secure
     programs = load_paths([app.config["MENTORFLOW_DEFINITIONS"]])
     app.extensions["mentorflow.programs"] = programs
     app.extensions["mentorflow.workflow"] = Workflow.open(
         programs,
         app.config["MENTORFLOW_DATABASE_URL"],
         uploads=Path(app.config["MENTORFLOW_UPLOADS"]),
+        identity=identity,
         **({"clock": app.config["MENTORFLOW_CLOCK"]} if "MENTORFLOW_CLOCK" in app.config else {}),
     )
     csrf.init_app(app)

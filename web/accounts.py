@@ -1,39 +1,87 @@
-"""Register, sign in, sign out. Passwords are hashed by the engine; sessions by Flask-Login."""
+"""Register, verify an address, accept an invitation, sign in and out, the account page.
+
+The engine keeps the sessions (see engine/service/sessions.py): Flask-Login's user id
+is the session's token, and each request asks the engine who that token signs in, so a
+session ended on the server signs nobody in, whatever cookie is sent.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
-from flask_login import LoginManager, UserMixin, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
 from werkzeug.wrappers import Response
 
-from mentorflow.engine.errors import Conflict, InvalidAnswers
+from mentorflow.engine.errors import InvalidAnswers
 from mentorflow.engine.service.accounts import SignInRefused
 from mentorflow.engine.service.workflow import Actor
-from mentorflow.web.boundary import workflow
+from mentorflow.web.boundary import actor, workflow
 
 bp = Blueprint("accounts", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Sign in to continue."
 
+# What an account that has not verified its address may still open: these pages, the
+# public ones and the assets. Everything else sends it to /verify.
+OPEN_BEFORE_VERIFYING = frozenset({"accounts", "public", "single_sign_on"})
+
 
 class Account(UserMixin):  # type: ignore[misc]
-    def __init__(self, actor: Actor):
+    def __init__(self, token: str, actor: Actor):
         self.actor = actor
-        self.id = actor.person_id
+        self.id = token  # what Flask-Login keeps in the session: the engine's token
 
 
 @login_manager.user_loader
-def _load(person_id: str) -> Account | None:
-    found = workflow().load_actor(person_id)
-    return Account(found) if found else None
+def _load(token: str) -> Account | None:
+    found = workflow().resume_session(token)
+    return Account(token, found) if found else None
+
+
+def begin_session(who: Actor) -> None:
+    """Sign `who` in: a new session on the server, its token in the cookie."""
+    session.clear()  # nothing from before signing in carries over
+    token = workflow().start_session(who, client=request.remote_addr or "")
+    login_user(Account(token, who))
+
+
+def _session_token() -> str:
+    return str(current_user.id)
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+
+    @app.before_request
+    def verified_first() -> Response | None:
+        if (
+            current_user.is_authenticated
+            and not current_user.actor.verified
+            and request.blueprint not in OPEN_BEFORE_VERIFYING
+            and request.endpoint != "static"
+        ):
+            return redirect(url_for("accounts.verify_wait"))
+        return None
 
 
 def _next_url() -> str:
@@ -48,26 +96,71 @@ def _next_url() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 def register_page() -> Any:
     errors: dict[str, str] = {}
-    message = None
     form = {"name": request.form.get("name", ""), "email": request.form.get("email", "")}
     if request.method == "POST":
         try:
-            actor = workflow().register(
-                form["email"], form["name"], request.form.get("password", "")
-            )
+            workflow().register(form["email"], form["name"], request.form.get("password", ""))
         except InvalidAnswers as exc:
             errors = exc.errors
-        except Conflict as exc:
-            message = str(exc)
         else:
-            login_user(Account(actor))
-            return redirect(_next_url(), code=303)
-        status = 400
-    else:
-        status = 200
+            # The same answer whether or not the address had an account.
+            session["registered"] = form["email"].strip()
+            return redirect(url_for("accounts.verify_wait"), code=303)
+    status = 400 if errors else 200
+    return render_template("accounts/register.html", form=form, errors=errors), status
+
+
+@bp.get("/verify")
+def verify_wait() -> Any:
+    """What to do next: open the link mailed to you (and have it sent again)."""
+    if current_user.is_authenticated and current_user.actor.verified:
+        return redirect(url_for("participant.me"))
+    email = (
+        current_user.actor.email if current_user.is_authenticated else session.get("registered", "")
+    )
     return render_template(
-        "accounts/register.html", form=form, errors=errors, message=message
-    ), status
+        "accounts/verify_wait.html",
+        email=email,
+        messages=get_flashed_messages(),
+        mail_logged=not workflow().identity.smtp_url,
+    )
+
+
+@bp.post("/verify")
+@login_required
+def verify_again() -> Response:
+    workflow().resend_verification(current_user.actor)
+    flash(f"A new link is on its way to {current_user.actor.email}.")
+    return redirect(url_for("accounts.verify_wait"), code=303)
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify(token: str) -> Any:
+    if request.method == "GET":
+        return render_template("accounts/verify.html", link=workflow().verification_link(token))
+    person_id = workflow().verify_email(token)
+    if current_user.is_authenticated and current_user.actor.person_id == person_id:
+        return redirect(url_for("participant.me"), code=303)
+    flash("Your e-mail address is verified: sign in.")
+    return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def invite(token: str) -> Any:
+    invitation = workflow().invitation(token)
+    errors: dict[str, str] = {}
+    name = request.form.get("name", invitation.name)
+    if request.method == "POST":
+        try:
+            who = workflow().accept_invitation(token, name, request.form.get("password", ""))
+        except InvalidAnswers as exc:
+            errors = exc.errors
+        else:
+            begin_session(who)
+            return redirect(url_for("participant.me"), code=303)
+    return render_template(
+        "accounts/invite.html", invitation=invitation, name=name, errors=errors
+    ), (400 if errors else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,18 +170,55 @@ def login() -> Any:
     status = 200
     if request.method == "POST":
         try:
-            actor = workflow().sign_in(email, request.form.get("password", ""))
+            who = workflow().sign_in(email, request.form.get("password", ""))
         except SignInRefused as exc:
             message = str(exc)
             status = 429 if exc.throttled else 400
         else:
-            login_user(Account(actor))
+            begin_session(who)
             return redirect(_next_url(), code=303)
-    return render_template("accounts/login.html", email=email, message=message), status
+    return render_template(
+        "accounts/login.html", email=email, message=message, notes=get_flashed_messages()
+    ), status
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    workflow().end_session(_session_token())
+    return _signed_out(url_for("public.index"))
+
+
+def _signed_out(then: str) -> Response:
     logout_user()
-    return redirect(url_for("public.index"), code=303)
+    session.clear()
+    return redirect(then, code=303)
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return render_template("accounts/account.html", errors={}, notes=get_flashed_messages())
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> Any:
+    try:
+        workflow().change_password(
+            actor(),
+            request.form.get("current", ""),
+            request.form.get("password", ""),
+            keep=_session_token(),
+        )
+    except InvalidAnswers as exc:
+        return render_template("accounts/account.html", errors=exc.errors, notes=[]), 400
+    flash("Your password is changed, and every other session of yours has ended.")
+    return redirect(url_for("accounts.account"), code=303)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    workflow().sign_out_everywhere(actor())
+    return _signed_out(url_for("accounts.login"))

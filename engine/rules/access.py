@@ -29,6 +29,9 @@ class Actor:
     name: str = ""
     is_admin: bool = False
     coordinator_of: frozenset[str] = frozenset()
+    # Proved their address is theirs. Until then an account has no role at all: it
+    # applies to nothing, sees no enrollment, is nobody's supervisor and signs nothing.
+    verified: bool = False
 
     @property
     def is_system(self) -> bool:
@@ -42,6 +45,8 @@ SYSTEM_ACTOR = Actor(person_id=None, email="", name="Mentorflow")
 
 
 def actor_for(session: Session, person: Person) -> Actor:
+    if person.email_verified_at is None:
+        return Actor(person_id=person.id, email=person.email, name=person.name)
     programs = session.scalars(
         select(StaffRole.program_id).where(StaffRole.person_id == person.id)
     ).all()
@@ -51,6 +56,7 @@ def actor_for(session: Session, person: Person) -> Actor:
         name=person.name,
         is_admin=person.is_admin,
         coordinator_of=frozenset(programs),
+        verified=True,
     )
 
 
@@ -88,6 +94,8 @@ def relations(session: Session, actor: Actor, enrollment: Enrollment) -> frozens
     mentor, pair (either party of the relationship) and supervisor."""
     if actor.is_system:
         return frozenset({SYSTEM})
+    if not actor.verified:
+        return frozenset()
     found: set[str] = set()
     if actor.is_admin:
         found.add("admin")

@@ -1,24 +1,32 @@
-"""Accounts: registering, signing in, the throttle on repeated failed sign-ins, staff.
+"""Accounts: signing in (with a password or through the agency's identity provider),
+changing a password, and the list of staff.
 
 A person may already be known by e-mail (an imported application, a supervisor
-named on a form) before they register: registering with that e-mail gives them the
-account, and with it everything already recorded under that e-mail. Admins (and the
-`mentorflow user add` command, as the system) make coordinators and admins.
+named on a form) before they have an account: once they prove the address is theirs
+(`verification`, `invitations`, or single sign-on) everything recorded under it is
+theirs. Roles come only with a proved address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..errors import Conflict, Forbidden, InvalidAnswers, MentorflowError
+from ..errors import Forbidden, InvalidAnswers, MentorflowError, NotFound
 from ..records.store import LoginAttempt, Person, StaffRole
 from ..rules.access import Actor, actor_for
-from .core import WorkflowBase
+from .invitations import (
+    MANAGE_STAFF,
+    Invitations,
+    bind_invitations,
+    bind_role,
+    pending_invitations,
+)
+from .passwords import password_problem
 from .people import (
-    MIN_PASSWORD,
     check_password,
     find_person,
     get_or_create_person,
@@ -26,6 +34,8 @@ from .people import (
     looks_like_email,
     normalise_email,
 )
+from .sessions import AccountSessions, end_sessions
+from .verification import PASSWORDS_OFF, Verification
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -45,35 +55,19 @@ class StaffMember:
     email: str
     is_admin: bool
     coordinates: tuple[str, ...]  # program ids, sorted
+    invited_to: tuple[str, ...] = ()  # 'admin' or program ids, not accepted yet
 
 
-MANAGE_STAFF = "Only an admin may manage staff."
+# Values of the identity provider's roles claim that grant staff roles; any other value
+# is ignored, so an agency may send its own groups along.
+ADMIN_CLAIM = "mentorflow:admin"
+COORDINATOR_CLAIM = "mentorflow:coordinator:"
 
 
-class Accounts(WorkflowBase):
-    def register(self, email: str, name: str, password: str) -> Actor:
-        errors = {}
-        if not name.strip():
-            errors["name"] = "Enter your name."
-        if not looks_like_email(email):
-            errors["email"] = "Enter your e-mail address, like name@agency.gov."
-        if len(password) < MIN_PASSWORD:
-            errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
-        if errors:
-            raise InvalidAnswers(errors)
-        with self.transaction() as session:
-            existing = find_person(session, email)
-            if existing is not None and existing.password_hash:
-                raise Conflict(
-                    "An account with this e-mail address exists already: sign in instead."
-                )
-            person = get_or_create_person(session, email, name)
-            person.name = name.strip()
-            person.password_hash = hash_password(password)
-            session.flush()
-            return actor_for(session, person)
-
+class Accounts(Verification, Invitations, AccountSessions):
     def sign_in(self, email: str, password: str) -> Actor:
+        if not self.identity.password_login:
+            raise Forbidden(PASSWORDS_OFF)
         now = self.clock()
         address = normalise_email(email)
         with self.transaction() as session:
@@ -99,20 +93,13 @@ class Accounts(WorkflowBase):
             raise SignInRefused("That e-mail address and password do not match an account.")
         return actor
 
-    def load_actor(self, person_id: str) -> Actor | None:
-        """The person with an account, as the engine sees them; None without one."""
-        with self.reading() as session:
-            person = session.get(Person, person_id)
-            if person is None or not person.password_hash:
-                return None
-            return actor_for(session, person)
-
     def find_actor(self, email: str) -> Actor | None:
         """The person with an account at this e-mail address, if any."""
         with self.reading() as session:
             person = find_person(session, email)
-            person_id = person.id if person is not None else None
-        return self.load_actor(person_id) if person_id is not None else None
+            if person is None or (not person.password_hash and person.email_verified_at is None):
+                return None
+            return actor_for(session, person)
 
     def staff_actor(self, email: str, program_id: str) -> Actor:
         """A coordinator of the program, or an admin, by e-mail (`mentorflow match --by`)."""
@@ -122,48 +109,6 @@ class Accounts(WorkflowBase):
             raise MentorflowError(f"{email} is not a coordinator of {program.title} or an admin.")
         return found
 
-    def grant_staff(
-        self,
-        actor: Actor,
-        email: str,
-        name: str,
-        program_id: str | None,
-        password: str | None,
-    ) -> str:
-        """Make someone an admin (no program) or a coordinator of the program, creating
-        them if needed; a password, when given, becomes theirs. Says what they now are.
-        Admins may, and the system (a command run on the server)."""
-        if not actor.is_admin and not actor.is_system:
-            raise Forbidden(MANAGE_STAFF)
-        program = self.programs.get(program_id) if program_id else None
-        if program_id and program is None:
-            raise InvalidAnswers({"program": "Choose one of the programs."})
-        if not looks_like_email(email):
-            raise InvalidAnswers(
-                {"email": f"'{email}' is not an e-mail address such as name@example.gov."}
-            )
-        if password is not None and len(password) < MIN_PASSWORD:
-            raise InvalidAnswers(
-                {"password": f"The password needs at least {MIN_PASSWORD} characters."}
-            )
-        with self.transaction() as session:
-            person = get_or_create_person(session, email, name)
-            if password is not None:
-                person.password_hash = hash_password(password)
-            if program is None:
-                person.is_admin = True
-                return f"{person.email} is now an admin."
-            held = session.scalars(
-                select(StaffRole).where(
-                    StaffRole.person_id == person.id,
-                    StaffRole.program_id == program.id,
-                    StaffRole.role == "coordinator",
-                )
-            ).first()
-            if held is None:
-                session.add(StaffRole(person_id=person.id, program_id=program.id))
-            return f"{person.email} is now a coordinator of {program.title}."
-
     def staff_list(self, actor: Actor) -> tuple[StaffMember, ...]:
         """Every admin and coordinator, with the programs they coordinate (admins only)."""
         if not actor.is_admin:
@@ -172,12 +117,72 @@ class Accounts(WorkflowBase):
             roles: dict[str, list[str]] = {}
             for role in session.scalars(select(StaffRole)):
                 roles.setdefault(role.person_id, []).append(role.program_id)
+            invited = pending_invitations(session, self.clock())
             people = session.scalars(
                 select(Person)
-                .where((Person.is_admin.is_(True)) | (Person.id.in_(list(roles))))
+                .where(
+                    (Person.is_admin.is_(True))
+                    | (Person.id.in_(list(roles)))
+                    | (Person.id.in_(list(invited)))
+                )
                 .order_by(Person.email)
             )
             return tuple(
-                StaffMember(p.name, p.email, p.is_admin, tuple(sorted(roles.get(p.id, []))))
+                StaffMember(
+                    p.name,
+                    p.email,
+                    p.is_admin,
+                    tuple(sorted(roles.get(p.id, []))),
+                    tuple(sorted(invited.get(p.id, []))),
+                )
                 for p in people
             )
+
+    def sign_in_with_provider(
+        self, email: str, email_verified: bool, name: str, provider_roles: Sequence[str] = ()
+    ) -> Actor:
+        """The account of the address the agency's identity provider vouches for, made on
+        the first sign-in. Only a verified address is taken. Roles named in the provider's
+        roles claim are granted, as are the person's open invitations."""
+        if not email or not looks_like_email(email):
+            raise SignInRefused("Your identity provider did not tell us your e-mail address.")
+        if not email_verified:
+            raise SignInRefused(
+                f"Your identity provider has not verified {email.strip()}, so it cannot "
+                "sign you in here. Verify the address with your agency, then try again."
+            )
+        now = self.clock()
+        with self.transaction() as session:
+            person = get_or_create_person(session, email, name)
+            if person.email_verified_at is None:
+                # A password chosen by whoever registered this address without ever
+                # proving it is not the owner's: it goes.
+                person.password_hash = None
+                person.email_verified_at = now
+            for value in provider_roles:
+                if value == ADMIN_CLAIM:
+                    bind_role(session, person, {"admin": True})
+                elif value.startswith(COORDINATOR_CLAIM):
+                    program_id = value.removeprefix(COORDINATOR_CLAIM)
+                    if program_id in self.programs:
+                        bind_role(session, person, {"program_id": program_id})
+            bind_invitations(session, person, now)
+            session.flush()
+            return actor_for(session, person)
+
+    def change_password(self, actor: Actor, current: str, new: str, keep: str) -> None:
+        """A new password for the signed-in person; every other session of theirs ends
+        (the one with token `keep`, where they are, stays)."""
+        if actor.person_id is None:
+            raise Forbidden("Sign in first.")
+        problem = password_problem(new, actor.email)
+        with self.transaction() as session:
+            person = session.get(Person, actor.person_id)
+            if person is None:
+                raise NotFound("There is no such person.")
+            if person.password_hash and not check_password(person.password_hash, current):
+                raise InvalidAnswers({"current": "That is not your current password."})
+            if problem:
+                raise InvalidAnswers({"password": problem})
+            person.password_hash = hash_password(new)
+            end_sessions(session, person.id, self.clock(), keep=keep)

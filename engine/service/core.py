@@ -22,6 +22,7 @@ from ..errors import (
     InvalidAnswers,
     NotAvailable,
     NotFound,
+    Unverified,
 )
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
@@ -76,6 +77,8 @@ class WorkflowBase(ServiceBase):
         program = self.open_for_applications(program_id, role)
         if actor.person_id is None:
             raise Forbidden("Sign in to apply.")
+        if not actor.verified:
+            raise Unverified()
         with self.transaction() as session:
             person = session.get(Person, actor.person_id)
             if person is None:

@@ -220,7 +220,10 @@ class FormFilling(WorkflowBase):
             return enrollment.person_id
         if role == "supervisor" and enrollment.supervisor_email:
             person = record.session.scalars(
-                select(Person).where(Person.email == enrollment.supervisor_email)
+                select(Person).where(
+                    Person.email == enrollment.supervisor_email,
+                    Person.email_verified_at.is_not(None),  # only a verified account
+                )
             ).first()
             return person.id if person else None
         for partner in partners(record.session, enrollment):

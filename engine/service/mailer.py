@@ -63,6 +63,12 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     )
 
 
+def deliver_now(db: Database, smtp_url: str, ids: list[int], now: dt.datetime) -> tuple[int, int]:
+    """Send these messages now (mail a person waits for, such as a link to verify their
+    address); what fails waits in the outbox for the next `deliver`."""
+    return _send(db, parse_smtp_url(smtp_url), ids, now)
+
+
 def deliver(db: Database, smtp_url: str | None, now: dt.datetime) -> tuple[int, int]:
     """Send every unsent outbox message; return (sent, failed). Without `smtp_url` the
     messages stay in the outbox, where staff read them, and each is written to the log."""
@@ -83,10 +89,14 @@ def deliver(db: Database, smtp_url: str | None, now: dt.datetime) -> tuple[int, 
                 message.reason,
             )
         return 0, 0
-    waiting = [message.id for message in unsent]
+    return _send(db, parse_smtp_url(smtp_url), [message.id for message in unsent], now)
+
+
+def _send(
+    db: Database, target: SmtpTarget, waiting: list[int], now: dt.datetime
+) -> tuple[int, int]:
     if not waiting:
         return 0, 0
-    target = parse_smtp_url(smtp_url)
     try:
         client = _connect(target)
     except (OSError, smtplib.SMTPException) as exc:

@@ -20,7 +20,6 @@ from ..records.store import Person
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-MIN_PASSWORD = 8
 
 
 def normalise_email(email: str) -> str:

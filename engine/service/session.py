@@ -35,6 +35,7 @@ from ..rules.access import (
     Actor,
     relations,
 )
+from ..settings import Identity
 
 OPEN_DESK = "open its desk"
 
@@ -46,11 +47,13 @@ class ServiceBase:
         db: Database,
         clock: Callable[[], dt.datetime] = utcnow,
         uploads: Path | None = None,
+        identity: Identity | None = None,
     ):
         self.programs = programs
         self.db = db
         self.clock = clock
         self.uploads = uploads if uploads is not None else Path("instance") / "uploads"
+        self.identity = identity if identity is not None else Identity()
 
     @classmethod
     def open(
@@ -60,11 +63,14 @@ class ServiceBase:
         *,
         uploads: Path | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
+        identity: Identity | None = None,
     ) -> Self:
         """The service on the database at `database_url`, its schema brought up to date
         first: how the app factory and every command start, so that nothing outside the
         engine opens the database itself."""
-        return cls(programs, Database(database_url), clock=clock, uploads=uploads)
+        return cls(
+            programs, Database(database_url), clock=clock, uploads=uploads, identity=identity
+        )
 
     def close(self) -> None:
         """Release the database's connections (commands call this when they end)."""

@@ -270,8 +270,9 @@ def enrollment_view(
 
 
 def enrollments_of(session: Session, actor: Actor) -> list[Enrollment]:
-    """Every enrollment a person is part of: their own, as partner, or as supervisor."""
-    if actor.person_id is None:
+    """Every enrollment a person is part of: their own, as partner, or as supervisor
+    (none until they have verified their address)."""
+    if actor.person_id is None or not actor.verified:
         return []
     as_mentor = (
         select(Pairing.mentee_id)

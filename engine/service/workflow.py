@@ -5,8 +5,10 @@ staff right), `core` (applying, transitions, automatic steps), `forms` (filling 
 signing), `enrollment_pages` and `views` (what participants' pages show), `uploads` (files
 posted with a form), `matching` (assigning mentors) and `matching_review` (the matching page),
 `desk` (the coordinator's desk and bulk moves), `outbox` (messages, reminders, mail),
-`monitoring` (reports, recognition, export), `importer` (applications in bulk) and
-`accounts` (registering, signing in, staff). Every call opens its own session and hands
+`monitoring` (reports, recognition, export), `importer` (applications in bulk),
+`accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
+address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
+the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
 out plain, immutable values (`snapshots` for what a write returns).
 """
 

@@ -22,8 +22,10 @@ from werkzeug.serving import make_server
 
 from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
 from mentorflow.engine.service.workflow import Workflow
+from mentorflow.engine.settings import Identity
 from mentorflow.web import create_app
 from tests.conftest import Clock
+from tests.web.conftest import link_mailed_to
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Response
@@ -84,6 +86,11 @@ def live_server(
             "MENTORFLOW_DEFINITIONS": str(ROOT / "definitions"),
             "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
             "MENTORFLOW_CLOCK": clock,
+            # The journeys move the clock by weeks, and people stay signed in across them
+            # (sessions that end have tests of their own, in test_identity.py).
+            "MENTORFLOW_IDENTITY": Identity(
+                session_idle=dt.timedelta(days=365), session_lifetime=dt.timedelta(days=365)
+            ),
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -151,7 +158,12 @@ class Visitor:
         page.get_by_label("E-mail address").fill(self.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Register").click()
-        page.wait_for_url("**/me")
+        page.wait_for_url("**/verify")
+        # The link as the mail (without SMTP: the server's log) gives it.
+        page.goto(link_mailed_to(self.server.workflow, self.email))
+        page.get_by_role("button", name=f"Verify {self.email}").click()
+        page.wait_for_url("**/login")
+        self.sign_in()
 
     def sign_in(self) -> None:
         page = self.page

@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from mentorflow.engine.definition.fields import BooleanField, ConsentField, FileField, GroupField
 from mentorflow.engine.definition.program import Program
-from mentorflow.engine.records.store import OpenItem
+from mentorflow.engine.records.store import OpenItem, OutboxMessage
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service import people as people_module
 from mentorflow.engine.service.workflow import Workflow
@@ -137,8 +138,38 @@ class Browser:
     def sign_in(self, who: Actor, password: str = PASSWORD) -> Browser:
         response = self.post("/login", {"email": who.email, "password": password})
         assert response.status_code == 303, response.get_data(as_text=True)
+        self._token = None  # signing in starts a new session, with a CSRF token of its own
         self.who = who
         return self
+
+
+def link_mailed_to(workflow: Workflow, email: str, path: str = "/verify/") -> str:
+    """The path (`/verify/<token>` or `/invite/<token>`) of the newest such link mailed to
+    the address, as the mail (or, without SMTP, the server's log) gives it."""
+    with workflow.db.session() as session:
+        bodies = session.scalars(
+            select(OutboxMessage.body)
+            .where(OutboxMessage.to_email == email.lower())
+            .order_by(OutboxMessage.id.desc())
+        ).all()
+    for body in bodies:
+        found = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[A-Za-z0-9_-]+)", body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no {path} link was mailed to {email}")
+
+
+def register_and_verify(client: FlaskClient, name: str, email: str, workflow: Workflow) -> Browser:
+    """Register as a person would: the form, then the link mailed to them, then sign in."""
+    browser = Browser(client, None)
+    response = browser.post("/register", {"name": name, "email": email, "password": PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    link = link_mailed_to(workflow, email)
+    assert browser.post(link, page=link).status_code == 303
+    response = browser.post("/login", {"email": email, "password": PASSWORD}, page="/login")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    browser._token = None
+    return browser
 
 
 def field_block(page: str, key: str) -> str:
@@ -249,8 +280,9 @@ class World:
         answers.update(changes)
         return answers
 
-    def scene(self, *, contract: bool = True) -> Scene:
-        """A new mentee and mentor, matched, with a learning contract submitted (unsigned)."""
+    def scene(self, *, contract: bool = True, boss: str | None = None) -> Scene:
+        """A new mentee and mentor, matched, with a learning contract submitted (unsigned);
+        `boss`: the supervisor address the mentee names, instead of the scene's supervisor."""
         wf, coordinator = self.workflow, self.coordinator
         mentee = self.people.person(unique("mentee"), "Mina Mentee")
         mentor = self.people.person(unique("mentor"), "Milo Mentor")
@@ -261,7 +293,7 @@ class World:
             "screening": f"Screening secret {unique('s')}",
         }
         answers = self.apply_answers(
-            "mentee", mentee, supervisor.email, development_goals=secrets["goals"]
+            "mentee", mentee, boss or supervisor.email, development_goals=secrets["goals"]
         )
         mentee_id = wf.apply(GENERAL, "mentee", mentee, answers).id
         notes = {**self.sample("mentee_screening"), "notes": secrets["screening"]}

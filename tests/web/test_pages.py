@@ -25,6 +25,7 @@ from tests.web.conftest import (
     csrf_token_in,
     field_block,
     form_data,
+    register_and_verify,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -508,30 +509,6 @@ def test_sign_in_is_throttled_after_five_failures(world: World) -> None:
     assert Browser(world.app.test_client(), None).sign_in(world.stranger).who == world.stranger
 
 
-def test_registering_with_an_existing_accounts_email_says_so(world: World) -> None:
-    browser = Browser(world.app.test_client(), None)
-    response = browser.post(
-        "/register",
-        {"name": "Typed Again", "email": world.stranger.email.upper(), "password": PASSWORD},
-    )
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "An account with this e-mail address exists already: sign in instead." in page
-    assert "Typed Again" in page
-    assert browser.get("/me").status_code == 302
-
-
-def test_registering_signs_in(world: World) -> None:
-    browser = Browser(world.app.test_client(), None)
-    email = unique("newcomer")
-    response = browser.post("/register", {"name": "Nell", "email": email, "password": PASSWORD})
-    assert response.status_code == 303
-    assert response.location.endswith("/me")
-    page = browser.get("/me")
-    assert page.status_code == 200
-    assert "You are not enrolled in any program yet" in page.get_data(as_text=True)
-
-
 def test_a_person_first_known_from_an_import_gets_their_enrollment(world: World) -> None:
     email = unique("imported")
     csv_text = (
@@ -542,11 +519,9 @@ def test_a_person_first_known_from_an_import_gets_their_enrollment(world: World)
         "small-program", "mentee", csv_text, actor=SYSTEM_ACTOR
     )
     (enrollment_id,) = result.enrollment_ids
-    browser = Browser(world.app.test_client(), None)
-    response = browser.post(
-        "/register", {"name": "Ivy Imported", "email": email.upper(), "password": PASSWORD}
+    browser = register_and_verify(
+        world.app.test_client(), "Ivy Imported", email.upper(), world.workflow
     )
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     me = browser.get("/me").get_data(as_text=True)
     assert enrollment_url(enrollment_id, "small-program") in me
     assert "Small Program" in me

@@ -50,7 +50,9 @@ def open_workflow(programs: Mapping[str, Program]) -> Workflow:
     """The service on the configured database, its schema brought up to date first;
     the command calls `close()` when it ends."""
     settings = Settings.from_env()
-    return Workflow.open(programs, settings.database_url, uploads=settings.uploads)
+    return Workflow.open(
+        programs, settings.database_url, uploads=settings.uploads, identity=settings.identity
+    )
 
 
 def load_programs() -> dict[str, Program]:

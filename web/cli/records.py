@@ -14,7 +14,6 @@ from mentorflow.engine.errors import (
     InvalidAnswers,
     MentorflowError,
 )
-from mentorflow.engine.service.people import looks_like_email
 from mentorflow.engine.service.workflow import SYSTEM_ACTOR
 
 from .common import find_program, friendly, load_programs, main, open_workflow
@@ -46,26 +45,24 @@ def user() -> None:
 @click.option("--name", required=True, help="The person's name as people read it.")
 @click.option("--role", required=True, type=click.Choice(["admin", "coordinator"]))
 @click.option("--program", "program_id", help="The program a coordinator coordinates.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read their password from one line of stdin: a ready, verified account (you vouch "
+    "for the address). Without it they get an invitation mail with a link.",
+)
 @friendly
 def user_add(
     email: str, name: str, role: str, program_id: str | None, password_stdin: bool
 ) -> None:
-    """Create a staff account, or give an existing person the role."""
-    if not looks_like_email(email):
-        raise MentorflowError(f"'{email}' is not an e-mail address such as name@example.gov.")
+    """Invite someone to a staff role (or, with --password-stdin, make their account)."""
     if role == "coordinator" and not program_id:
         raise MentorflowError("A coordinator needs --program naming the program they coordinate.")
     if role == "admin" and program_id:
         raise MentorflowError("An admin has every program; leave out --program.")
     programs = load_programs()
     program = find_program(programs, program_id) if program_id else None
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt(
-            "Password", hide_input=True, confirmation_prompt=True, err=True, type=str
-        )
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     workflow = open_workflow(programs)
     try:
         said = workflow.grant_staff(

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from mentorflow.engine.records.database import Database, upgrade
+from mentorflow.engine.records.database import (
+    Database,
+    alembic_config,
+    create_db_engine,
+    upgrade,
+)
 from mentorflow.engine.records.store import Base
 
 
@@ -20,3 +28,40 @@ def test_upgrade_is_idempotent(db: Database) -> None:
     upgrade(db.engine)  # a second run finds nothing to do
     tables = set(inspect(db.engine).get_table_names())
     assert {"people", "enrollments", "submissions", "events", "alembic_version"} <= tables
+
+
+def test_identity_migration_keeps_todays_accounts_working(db_url: str) -> None:
+    """0004: people with a password count as verified; people known only by e-mail (an
+    import, a supervisor named on a form) do not; old sign-in attempts stay finished."""
+    engine = create_db_engine(db_url)
+    try:
+        command.upgrade(alembic_config(engine), "0003")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO people (id, email, name, password_hash, is_admin, created_at) "
+                    "VALUES ('a1', 'account@example.gov', 'Ann', 'scrypt$16384$x$y', false, "
+                    ":at), ('k1', 'known@example.gov', '', NULL, false, :at)"
+                ),
+                {"at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC)},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO login_attempts (email, at, succeeded) "
+                    "VALUES ('account@example.gov', :at, false)"
+                ),
+                {"at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC)},
+            )
+        upgrade(engine)
+        with engine.connect() as connection:
+            verified = dict(
+                connection.execute(text("SELECT id, email_verified_at FROM people")).all()
+            )
+            attempt = connection.execute(text("SELECT client, succeeded FROM login_attempts")).one()
+        assert verified["a1"] is not None and verified["k1"] is None
+        assert tuple(attempt) == ("", False)
+        command.downgrade(alembic_config(engine), "0003")  # and back, losing no person
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM people")).scalar() == 2
+    finally:
+        engine.dispose()

@@ -1,0 +1,116 @@
+"""Signed-in sessions, kept on the server.
+
+The browser's cookie holds only a random token; the record of the session (its hash,
+when it began, when it was last used) is here, in the database every app server
+shares. So signing out ends the session for good, a copied cookie then signs nobody
+in, a new password or "sign out everywhere" ends every session of the person, and a
+session ends by itself after `Identity.session_idle` unused or
+`Identity.session_lifetime` in all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import Forbidden, NotFound
+from ..records.store import AccountSession, Person
+from ..rules.access import Actor, actor_for
+from .core import WorkflowBase
+from .links import token_hash
+from .people import find_person
+
+# How stale `seen_at` may get before a request writes it again: the idle timeout is
+# kept to within this, without a write on every page.
+SEEN_PRECISION = dt.timedelta(minutes=1)
+# Sessions are kept this long after they began (who was signed in from where), then go.
+KEPT = dt.timedelta(days=30)
+
+
+def end_sessions(
+    session: Session, person_id: str, now: dt.datetime, *, keep: str | None = None
+) -> int:
+    """End every open session of the person (but the one with token `keep`)."""
+    query = update(AccountSession).where(
+        AccountSession.person_id == person_id, AccountSession.ended_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(AccountSession.token_hash != token_hash(keep))
+    return session.execute(query.values(ended_at=now)).rowcount or 0  # type: ignore[attr-defined]
+
+
+class AccountSessions(WorkflowBase):
+    def start_session(self, actor: Actor, client: str = "") -> str:
+        """A new session for the person; its token goes in their cookie."""
+        if actor.person_id is None:
+            raise Forbidden("Only a person can sign in.")
+        token = secrets.token_urlsafe(32)
+        now = self.clock()
+        with self.transaction() as session:
+            session.execute(delete(AccountSession).where(AccountSession.created_at < now - KEPT))
+            session.add(
+                AccountSession(
+                    token_hash=token_hash(token),
+                    person_id=actor.person_id,
+                    client=client[:64],
+                    created_at=now,
+                    seen_at=now,
+                )
+            )
+        return token
+
+    def resume_session(self, token: str) -> Actor | None:
+        """The person signed in by this token, as the engine sees them now; None once the
+        session has ended, been idle too long or lived too long."""
+        now = self.clock()
+        policy = self.identity
+        with self.transaction() as session:
+            found = session.scalars(
+                select(AccountSession).where(AccountSession.token_hash == token_hash(token))
+            ).first()
+            if found is None or found.ended_at is not None:
+                return None
+            if (
+                now - found.seen_at > policy.session_idle
+                or now - found.created_at > policy.session_lifetime
+            ):
+                found.ended_at = now
+                return None
+            if now - found.seen_at > SEEN_PRECISION:
+                found.seen_at = now
+            person = session.get(Person, found.person_id)
+            return actor_for(session, person) if person is not None else None
+
+    def end_session(self, token: str) -> None:
+        """Sign out: this session ends on the server."""
+        now = self.clock()
+        with self.transaction() as session:
+            session.execute(
+                update(AccountSession)
+                .where(
+                    AccountSession.token_hash == token_hash(token),
+                    AccountSession.ended_at.is_(None),
+                )
+                .values(ended_at=now)
+            )
+
+    def sign_out_everywhere(self, actor: Actor, email: str | None = None) -> str:
+        """End every session of the actor, or (admins only) of the person with `email`.
+        Says what was done."""
+        now = self.clock()
+        with self.transaction() as session:
+            if email is None or (actor.email and email.strip().lower() == actor.email):
+                if actor.person_id is None:
+                    raise Forbidden("Only a person can sign out.")
+                ended = end_sessions(session, actor.person_id, now)
+                return f"You are signed out everywhere ({ended} sessions ended)."
+            if not actor.is_admin and not actor.is_system:
+                raise Forbidden("Only an admin may sign someone else out.")
+            person = find_person(session, email)
+            if person is None:
+                raise NotFound(f"Nobody has an account with the address {email}.")
+            ended = end_sessions(session, person.id, now)
+            return f"{person.email} is signed out everywhere ({ended} sessions ended)."

@@ -1,0 +1,115 @@
+"""Registering, and proving an e-mail address is one's own.
+
+Registering answers the same whether or not the address has an account (no one can
+learn who is registered by trying): a new or never-verified address gets a link to
+verify it, an address with an account gets a mail telling its owner. Until the link
+is followed the account may sign in but has no role at all (see `Actor.verified`).
+Registering again before verifying replaces the password: nobody has proved the
+address yet, so nobody owns it, and only the newest link works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ..errors import Forbidden, InvalidAnswers
+from ..records.store import Person
+from ..rules.access import Actor
+from .links import VERIFY, AccountMail, find_link, issue_link
+from .passwords import password_problem
+from .people import find_person, get_or_create_person, hash_password, looks_like_email
+
+PASSWORDS_OFF = "Sign in with your agency account: this site takes no passwords."
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """What a mailed link's page shows before its button is pressed."""
+
+    email: str
+    name: str
+
+
+class Verification(AccountMail):
+    def register(self, email: str, name: str, password: str) -> None:
+        """Take a registration; the answer is the same for every address (see above)."""
+        if not self.identity.password_login:
+            raise Forbidden(PASSWORDS_OFF)
+        errors = {}
+        if not name.strip():
+            errors["name"] = "Enter your name."
+        if not looks_like_email(email):
+            errors["email"] = "Enter your e-mail address, like name@agency.gov."
+        problem = password_problem(password, email)
+        if problem:
+            errors["password"] = problem
+        if errors:
+            raise InvalidAnswers(errors)
+        hashed = hash_password(password)  # for every address alike, so the time says nothing
+        with self.transaction() as session:
+            person = find_person(session, email)
+            if person is not None and person.email_verified_at is not None:
+                message = self._queue_account_mail(
+                    session,
+                    person.email,
+                    "Someone tried to register with your address",
+                    f"Hello {person.display_name},\n\n"
+                    "Someone, perhaps you, tried to register on Mentorflow with this address. "
+                    "You have an account already, so nothing was changed.\n\n"
+                    f"To sign in: {self._link('/login')}\n\n"
+                    "If it was not you, you need do nothing.\n",
+                    "account:exists",
+                )
+            else:
+                person = get_or_create_person(session, email, name)
+                person.name = name.strip()
+                person.password_hash = hashed
+                message = self._queue_verification(session, person)
+        self._send_account_mail(message)
+
+    def resend_verification(self, actor: Actor) -> None:
+        """Mail a new link to the signed-in, not yet verified person."""
+        if actor.person_id is None:
+            raise Forbidden("Sign in first.")
+        with self.transaction() as session:
+            person = session.get(Person, actor.person_id)
+            if person is None or person.email_verified_at is not None:
+                return
+            message = self._queue_verification(session, person)
+        self._send_account_mail(message)
+
+    def _queue_verification(self, session: Session, person: Person) -> int | None:
+        token = issue_link(session, person, VERIFY, self.clock(), by=person.id)
+        return self._queue_account_mail(
+            session,
+            person.email,
+            "Verify your e-mail address for Mentorflow",
+            f"Hello {person.display_name},\n\n"
+            "Someone, we hope you, registered on Mentorflow with this address. To confirm it "
+            "is yours, open this link within 48 hours and press the button:\n\n"
+            f"{self._link('/verify/' + token)}\n\n"
+            "If you did not register, ignore this mail: without the link nothing happens.\n",
+            "account:verify",
+        )
+
+    def verification_link(self, token: str) -> LinkView:
+        """The address a verification link is for (NotFound when it no longer works)."""
+        with self.reading() as session:
+            link = find_link(session, token, VERIFY, self.clock())
+            person = session.get(Person, link.person_id)
+            assert person is not None
+            return LinkView(person.email, person.name)
+
+    def verify_email(self, token: str) -> str:
+        """Follow the link: the address is proved. Returns the person's id."""
+        now = self.clock()
+        with self.transaction() as session:
+            link = find_link(session, token, VERIFY, now)
+            link.used_at = now
+            person = session.get(Person, link.person_id)
+            assert person is not None
+            if person.email_verified_at is None:
+                person.email_verified_at = now
+            return person.id

@@ -1,0 +1,173 @@
+"""Identity in the engine: an unverified account has no role anywhere, single sign-on
+takes only a verified address, invitations bind roles, sessions end on the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from mentorflow.engine.errors import Forbidden, NotFound, Unverified
+from mentorflow.engine.records.store import AccountToken, OutboxMessage
+from mentorflow.engine.rules.access import SYSTEM_ACTOR
+from mentorflow.engine.service.accounts import SignInRefused
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.engine.settings import Identity
+from tests.conftest import Clock, People
+from tests.support import sample_answers
+
+GENERAL = "general-mentoring"
+PASSWORD = "correct horse battery"
+
+
+def mailed_token(workflow: Workflow, email: str, path: str) -> str:
+    with workflow.db.session() as session:
+        body = session.scalars(
+            select(OutboxMessage.body)
+            .where(OutboxMessage.to_email == email)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+    assert body is not None and path in body
+    return body.split(path, 1)[1].split()[0]
+
+
+def test_an_unverified_account_has_no_role_and_applies_to_nothing(
+    workflow: Workflow, people: People
+) -> None:
+    csv_text = (
+        "name,email,supervisor_email,years_of_service,interests,style\n"
+        "Nia New,new@example.gov,boss@example.gov,1,Leadership;Writing,hands_on\n"
+    )
+    workflow.import_applications("small-program", "mentee", csv_text, actor=SYSTEM_ACTOR)
+    workflow.register("new@example.gov", "Nia New", PASSWORD)
+    actor = workflow.sign_in("new@example.gov", PASSWORD)
+    assert not actor.verified
+    answers = sample_answers(workflow.programs[GENERAL], "mentee_application")
+    with pytest.raises(Unverified):
+        workflow.apply(GENERAL, "mentee", actor, answers)
+    assert workflow.my_enrollments(actor) == ()
+    workflow.verify_email(mailed_token(workflow, "new@example.gov", "/verify/"))
+    actor = workflow.sign_in("new@example.gov", PASSWORD)
+    assert actor.verified and len(workflow.my_enrollments(actor)) == 1
+
+
+def test_a_staff_role_waits_for_the_invitation(workflow: Workflow) -> None:
+    said = workflow.grant_staff(SYSTEM_ACTOR, "Cody@Example.gov", "Cody", GENERAL)
+    assert said.endswith("the role is theirs once they accept.")
+    assert workflow.find_actor("cody@example.gov") is None  # no account yet
+    token = mailed_token(workflow, "cody@example.gov", "/invite/")
+    view = workflow.invitation(token)
+    assert (view.email, view.needs_password) == ("cody@example.gov", True)
+    assert "coordinator of" in view.grants
+    actor = workflow.accept_invitation(token, "Cody Coordinator", PASSWORD)
+    assert actor.verified and actor.coordinator_of == frozenset({GENERAL})
+    with pytest.raises(NotFound):
+        workflow.accept_invitation(token, "Cody", PASSWORD)  # once
+
+
+def test_only_the_system_sets_a_password_when_granting(workflow: Workflow, people: People) -> None:
+    admin = people.person("root@example.gov", admin=True)
+    with pytest.raises(Forbidden):
+        workflow.grant_staff(admin, "x@example.gov", "X", GENERAL, PASSWORD)
+    ready = workflow.grant_staff(SYSTEM_ACTOR, "x@example.gov", "X", GENERAL, PASSWORD)
+    assert ready == "x@example.gov is now a coordinator of Agency Workplace Mentoring Program."
+    assert workflow.sign_in("x@example.gov", PASSWORD).coordinator_of == frozenset({GENERAL})
+
+
+@pytest.mark.parametrize(
+    ("claims", "admin", "coordinates"),
+    [
+        ([], False, frozenset()),
+        (["mentorflow:admin"], True, frozenset()),
+        ([f"mentorflow:coordinator:{GENERAL}"], False, frozenset({GENERAL})),
+        (["mentorflow:coordinator:no-such-program", "staff", "admin"], False, frozenset()),
+    ],
+    ids=["none", "admin", "coordinator", "unknown-values-ignored"],
+)
+def test_single_sign_on_takes_roles_from_the_claim(
+    workflow: Workflow, claims: list[str], admin: bool, coordinates: frozenset[str]
+) -> None:
+    actor = workflow.sign_in_with_provider("Pat@Example.gov", True, "Pat", claims)
+    assert actor.verified and actor.email == "pat@example.gov"
+    assert (actor.is_admin, actor.coordinator_of) == (admin, coordinates)
+
+
+def test_single_sign_on_refuses_an_unverified_address(workflow: Workflow) -> None:
+    with pytest.raises(SignInRefused, match="has not verified"):
+        workflow.sign_in_with_provider("pat@example.gov", False, "Pat", ["mentorflow:admin"])
+    with pytest.raises(SignInRefused, match="did not tell us"):
+        workflow.sign_in_with_provider("", True, "Pat")
+    assert workflow.find_actor("pat@example.gov") is None
+
+
+def test_single_sign_on_binds_invitations_and_drops_a_squatters_password(
+    workflow: Workflow,
+) -> None:
+    workflow.grant_staff(SYSTEM_ACTOR, "pat@example.gov", "Pat", None)  # invited as admin
+    workflow.register("pat@example.gov", "Squatter", PASSWORD)  # never verified
+    actor = workflow.sign_in_with_provider("pat@example.gov", True, "Pat", [])
+    assert actor.is_admin
+    with pytest.raises(SignInRefused):
+        workflow.sign_in("pat@example.gov", PASSWORD)
+    with workflow.db.session() as session:
+        open_links = session.scalars(
+            select(AccountToken).where(
+                AccountToken.used_at.is_(None), AccountToken.purpose == "invite"
+            )
+        ).all()
+    assert open_links == []
+
+
+def test_sessions_end_on_sign_out_idle_and_lifetime(
+    programs: dict,
+    db,
+    clock: Clock,
+    people: People,  # type: ignore[no-untyped-def, type-arg]
+) -> None:
+    workflow = Workflow(
+        programs,
+        db,
+        clock=clock,
+        identity=Identity(
+            session_idle=dt.timedelta(minutes=10), session_lifetime=dt.timedelta(hours=1)
+        ),
+    )
+    who = people.person("sid@example.gov")
+    token = workflow.start_session(who, "198.51.100.7")
+    assert workflow.resume_session(token) == who
+    workflow.end_session(token)
+    assert workflow.resume_session(token) is None
+
+    token = workflow.start_session(who)
+    clock.now += dt.timedelta(minutes=11)
+    assert workflow.resume_session(token) is None
+
+    token = workflow.start_session(who)
+    for _ in range(6):
+        clock.now += dt.timedelta(minutes=9)
+        assert workflow.resume_session(token) == who
+    clock.now += dt.timedelta(minutes=9)  # 63 minutes after signing in
+    assert workflow.resume_session(token) is None
+    assert workflow.resume_session("not a token") is None
+
+
+def test_sign_out_everywhere(workflow: Workflow, people: People) -> None:
+    who = people.person("many@example.gov")
+    tokens = [workflow.start_session(who) for _ in range(3)]
+    assert workflow.sign_out_everywhere(who) == "You are signed out everywhere (3 sessions ended)."
+    assert [workflow.resume_session(t) for t in tokens] == [None, None, None]
+
+
+def test_no_password_sign_in_when_single_sign_on_is_the_only_way(
+    programs: dict,
+    db,
+    clock: Clock,
+    people: People,  # type: ignore[no-untyped-def, type-arg]
+) -> None:
+    workflow = Workflow(programs, db, clock=clock, identity=Identity(password_login=False))
+    people.person("pw@example.gov")
+    with pytest.raises(Forbidden, match="agency account"):
+        workflow.sign_in("pw@example.gov", PASSWORD)
+    with pytest.raises(Forbidden, match="agency account"):
+        workflow.register("new@example.gov", "New", PASSWORD)
