@@ -60,16 +60,15 @@ def scene(
     db_url: str,  # the live server's database (named here so it is parametrized)
 ) -> Iterator[Scene]:
     port = free_port()
-    for name, value in {
-        "MENTORFLOW_OIDC_ISSUER": f"http://127.0.0.1:{port}",
-        "MENTORFLOW_OIDC_CLIENT_ID": CLIENT_ID,
-        "MENTORFLOW_OIDC_CLIENT_SECRET": CLIENT_SECRET,
-        "MENTORFLOW_OIDC_ROLES_CLAIM": ROLES_CLAIM,
-    }.items():
-        monkeypatch.setenv(name, value)
+    # The live server's app reads its provider from the environment, as in production.
+    monkeypatch.setenv("MENTORFLOW_OIDC_ISSUER", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("MENTORFLOW_OIDC_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("MENTORFLOW_OIDC_CLIENT_SECRET", CLIENT_SECRET)
     server: LiveServer = request.getfixturevalue("live_server")  # made with the env above
-    # The redirect URI is the public URL's; only now is the live server's port known.
+    # Read on each request: the redirect URI (only now is the live server's port known),
+    # and the roles claim (the live server passes an Identity of its own).
     server.app.config["MENTORFLOW_PUBLIC_URL"] = server.url
+    server.app.config["MENTORFLOW_OIDC_ROLES_CLAIM"] = ROLES_CLAIM
     with running_provider(server.url + CALLBACK, port=port) as provider:
         browsers = Browsers(chromium, server)
         try:
