@@ -43,6 +43,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     identity = _identity(app.config, settings)
+    sso = bool(app.config["MENTORFLOW_OIDC_ISSUER"])
+    if not sso and not identity.password_login:
+        raise MentorflowError("Without passwords, single sign-on is the only way in: configure it.")
     if identity.secure:
         # Served over TLS behind one proxy: cookies only over TLS, browsers told to keep
         # to it, and the proxy's X-Forwarded-* (one hop, no more) trusted for the client
@@ -76,10 +79,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         single_sign_on,
     )
     from mentorflow.web.diagram import lifecycle_svg
-
-    sso = bool(app.config["MENTORFLOW_OIDC_ISSUER"])
-    if not sso and not identity.password_login:
-        raise MentorflowError("Without passwords, single sign-on is the only way in: configure it.")
 
     app.jinja_env.globals.update(
         lifecycle_svg=lifecycle_svg,

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.records.store import Person
 from mentorflow.engine.service import people as people_module
 from mentorflow.engine.service.workflow import Workflow
@@ -405,6 +406,13 @@ def test_without_single_sign_on_there_is_no_such_route(
         assert "agency account" not in page(client.get("/login"))
     finally:
         plain.extensions["mentorflow.workflow"].db.dispose()
+
+
+def test_without_passwords_and_without_single_sign_on_the_app_does_not_start(
+    web_db_url: str, web_clock: Clock, tmp_path: Path
+) -> None:
+    with pytest.raises(MentorflowError, match="single sign-on is the only way in"):
+        make_app(tmp_path, web_db_url, web_clock, MENTORFLOW_PASSWORD_LOGIN=False)
 
 
 # ------------------------------------------------------------------ reading the roles claim
