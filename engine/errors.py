@@ -114,6 +114,15 @@ class AlreadyEnrolled(Conflict):
         super().__init__(message)
 
 
+class SignInRefused(MentorflowError):
+    """Wrong e-mail or password (never says which), or a sign-in the throttle holds back:
+    `throttled`, which the web answers with 429 and the sentence saying how long to wait."""
+
+    def __init__(self, message: str, throttled: bool = False):
+        self.throttled = throttled
+        super().__init__(message)
+
+
 class InvalidAnswers(MentorflowError):
     """A form's answers cannot be stored; carries every problem, not just the first.
 

@@ -48,12 +48,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         raise MentorflowError("Without passwords, single sign-on is the only way in: configure it.")
     if identity.secure:
         # Served over TLS behind one proxy: cookies only over TLS, browsers told to keep
-        # to it, and the proxy's X-Forwarded-* (one hop, no more) trusted for the client
-        # address, scheme and host.
-        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1
+        # to it, and the proxy's X-Forwarded-For and -Proto (one hop, no more) trusted for
+        # the client's address and the scheme. Not -Host: no absolute link is ever built
+        # from the request (mail and single sign-on use MENTORFLOW_PUBLIC_URL).
+        # `__Host-`: browsers keep such a cookie only if it is Secure, for this host alone
+        # and the whole path, so no sibling subdomain can plant or read it.
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-session",
+            REMEMBER_COOKIE_SECURE=True,
         )
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.config["MENTORFLOW_HSTS"] = identity.secure
     programs = load_paths([app.config["MENTORFLOW_DEFINITIONS"]])
     app.extensions["mentorflow.programs"] = programs

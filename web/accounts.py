@@ -113,8 +113,6 @@ def register_page() -> Any:
 @bp.get("/verify")
 def verify_wait() -> Any:
     """What to do next: open the link mailed to you (and have it sent again)."""
-    if current_user.is_authenticated and current_user.actor.verified:
-        return redirect(url_for("participant.me"))
     email = (
         current_user.actor.email if current_user.is_authenticated else session.get("registered", "")
     )
@@ -163,6 +161,43 @@ def invite(token: str) -> Any:
     ), (400 if errors else 200)
 
 
+@bp.route("/reset", methods=["GET", "POST"])
+def forgot_password() -> Any:
+    errors: dict[str, str] = {}
+    email = request.form.get("email", "")
+    if request.method == "POST":
+        try:
+            workflow().request_password_reset(email)
+        except InvalidAnswers as exc:
+            errors = exc.errors
+        else:  # the same answer whether or not the address has an account
+            flash(
+                f"If {email.strip()} has an account, a link to choose a new password is on "
+                "its way there. It works once, for an hour."
+            )
+            return redirect(url_for("accounts.forgot_password"), code=303)
+    return render_template(
+        "accounts/reset.html", email=email, errors=errors, notes=get_flashed_messages()
+    ), (400 if errors else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str) -> Any:
+    link = workflow().reset_link(token)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            who = workflow().reset_password(token, request.form.get("password", ""))
+        except InvalidAnswers as exc:
+            errors = exc.errors
+        else:
+            begin_session(who)
+            return redirect(url_for("participant.me"), code=303)
+    return render_template("accounts/reset_password.html", link=link, errors=errors), (
+        400 if errors else 200
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     message = None
@@ -170,7 +205,9 @@ def login() -> Any:
     status = 200
     if request.method == "POST":
         try:
-            who = workflow().sign_in(email, request.form.get("password", ""))
+            who = workflow().sign_in(
+                email, request.form.get("password", ""), client=request.remote_addr or ""
+            )
         except SignInRefused as exc:
             message = str(exc)
             status = 429 if exc.throttled else 400
@@ -198,7 +235,24 @@ def _signed_out(then: str) -> Response:
 @bp.get("/account")
 @login_required
 def account() -> str:
-    return render_template("accounts/account.html", errors={}, notes=get_flashed_messages())
+    return _account_page({}, get_flashed_messages())
+
+
+def _account_page(errors: dict[str, str], notes: list[str]) -> str:
+    return render_template(
+        "accounts/account.html",
+        errors=errors,
+        notes=notes,
+        sessions=workflow().open_sessions(actor(), _session_token()),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> Response:
+    workflow().end_open_session(actor(), session_id)
+    flash("That session has ended.")
+    return redirect(url_for("accounts.account"), code=303)
 
 
 @bp.post("/account/password")
@@ -210,9 +264,12 @@ def change_password() -> Any:
             request.form.get("current", ""),
             request.form.get("password", ""),
             keep=_session_token(),
+            client=request.remote_addr or "",
         )
     except InvalidAnswers as exc:
-        return render_template("accounts/account.html", errors=exc.errors, notes=[]), 400
+        return _account_page(exc.errors, []), 400
+    except SignInRefused as exc:
+        return _account_page({"current": str(exc)}, []), 429
     flash("Your password is changed, and every other session of yours has ended.")
     return redirect(url_for("accounts.account"), code=303)
 

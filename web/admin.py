@@ -18,6 +18,7 @@ def _page(
     errors: dict[str, str],
     message: str | None,
     signout_errors: dict[str, str] | None = None,
+    signout_email: str = "",
 ) -> tuple[str, int]:
     return render_template(
         "admin/index.html",
@@ -27,6 +28,7 @@ def _page(
         errors=errors,
         message=message,
         signout_errors=signout_errors or {},
+        signout_email=signout_email,
     ), (400 if errors or signout_errors else 200)
 
 
@@ -51,11 +53,11 @@ def index() -> Any:
 @login_required
 def sign_out_everywhere() -> Any:
     empty = {"email": "", "name": "", "program": ""}
-    email = request.form.get("email", "").strip()
+    email = request.form.get("signout-email", "").strip()
     if not email:
         return _page(empty, {}, None, {"signout-email": "Give their e-mail address."})
     try:
         message = workflow().sign_out_everywhere(actor(), email)
     except NotFound as exc:
-        return _page(empty, {}, None, {"signout-email": str(exc)})
+        return _page(empty, {}, None, {"signout-email": str(exc)}, email)
     return _page(empty, {}, message)

@@ -9,15 +9,15 @@ theirs. Roles come only with a proved address.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ..errors import Forbidden, InvalidAnswers, MentorflowError, NotFound
-from ..records.store import LoginAttempt, Person, StaffRole
+from ..errors import Forbidden, InvalidAnswers, MentorflowError, NotFound, SignInRefused
+from ..records.store import Person, StaffRole
 from ..rules.access import Actor, actor_for
+from . import throttle
 from .invitations import (
     MANAGE_STAFF,
     Invitations,
@@ -33,20 +33,10 @@ from .people import (
     hash_password,
     looks_like_email,
     normalise_email,
+    stand_in_hash,
 )
 from .sessions import AccountSessions, end_sessions
 from .verification import PASSWORDS_OFF, Verification
-
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=15)
-
-
-class SignInRefused(MentorflowError):
-    """Wrong e-mail or password (never says which), or too many failed attempts."""
-
-    def __init__(self, message: str, throttled: bool = False):
-        self.throttled = throttled
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -65,30 +55,28 @@ COORDINATOR_CLAIM = "mentorflow:coordinator:"
 
 
 class Accounts(Verification, Invitations, AccountSessions):
-    def sign_in(self, email: str, password: str) -> Actor:
+    def sign_in(self, email: str, password: str, client: str = "") -> Actor:
+        """The person whose e-mail and password these are, checked by the throttle first
+        (`client`: the address the request came from). An unknown address, or one without
+        a password, is checked against a stand-in hash, so that the answer takes as long
+        and no one can learn from the delay who has an account."""
         if not self.identity.password_login:
             raise Forbidden(PASSWORDS_OFF)
         now = self.clock()
         address = normalise_email(email)
         with self.transaction() as session:
-            failures = session.scalar(
-                select(func.count()).where(
-                    LoginAttempt.email == address,
-                    LoginAttempt.succeeded.is_(False),
-                    LoginAttempt.at > now - FAILURE_WINDOW,
-                )
-            )
-            if (failures or 0) >= MAX_FAILURES:
-                raise SignInRefused(
-                    "Too many failed attempts for this e-mail address: wait 15 minutes and "
-                    "try again.",
-                    throttled=True,
-                )
+            attempt = throttle.admit(session, address, client, now)
             person = find_person(session, address)
-            ok = person is not None and check_password(person.password_hash, password)
-            session.add(LoginAttempt(email=address, at=now, succeeded=ok))
-            actor = actor_for(session, person) if ok and person is not None else None
-        # Outside the transaction, so the failed attempt is kept for the throttle.
+            stored = person.password_hash if person is not None else None
+            person_id = person.id if person is not None else None
+        # The admission is committed before the check: simultaneous tries count against
+        # each other, and no lock is held while scrypt runs.
+        matches = check_password(stored or stand_in_hash(), password)
+        ok = matches and bool(stored) and person_id is not None
+        with self.transaction() as session:
+            throttle.settle(session, attempt, ok, now)
+            found = session.get(Person, person_id) if ok else None
+            actor = actor_for(session, found) if found is not None else None
         if actor is None:
             raise SignInRefused("That e-mail address and password do not match an account.")
         return actor
@@ -170,19 +158,44 @@ class Accounts(Verification, Invitations, AccountSessions):
             session.flush()
             return actor_for(session, person)
 
-    def change_password(self, actor: Actor, current: str, new: str, keep: str) -> None:
+    def change_password(
+        self, actor: Actor, current: str, new: str, keep: str, client: str = ""
+    ) -> None:
         """A new password for the signed-in person; every other session of theirs ends
-        (the one with token `keep`, where they are, stays)."""
+        (the one with token `keep`, where they are, stays). The current password is
+        checked through the throttle, like a sign-in: a stolen session cannot guess it."""
         if actor.person_id is None:
             raise Forbidden("Sign in first.")
         problem = password_problem(new, actor.email)
+        now = self.clock()
         with self.transaction() as session:
             person = session.get(Person, actor.person_id)
             if person is None:
                 raise NotFound("There is no such person.")
-            if person.password_hash and not check_password(person.password_hash, current):
+            stored = person.password_hash
+            attempt = throttle.admit(session, person.email, client, now) if stored else None
+        if stored and attempt is not None:
+            matches = check_password(stored, current)
+            with self.transaction() as session:
+                throttle.settle(session, attempt, matches, now)
+            if not matches:
                 raise InvalidAnswers({"current": "That is not your current password."})
-            if problem:
-                raise InvalidAnswers({"password": problem})
+        if problem:
+            raise InvalidAnswers({"password": problem})
+        with self.transaction() as session:
+            person = session.get(Person, actor.person_id)
+            assert person is not None
             person.password_hash = hash_password(new)
             end_sessions(session, person.id, self.clock(), keep=keep)
+            message = self._queue_account_mail(
+                session,
+                person.email,
+                "Your Mentorflow password was changed",
+                f"Hello {person.display_name},\n\n"
+                "The password of your Mentorflow account was just changed, and every other "
+                "session of yours was ended.\n\n"
+                "If it was not you, choose a new password at once: "
+                f"{self._link('/reset')}\n",
+                "account:password-changed",
+            )
+        self._send_account_mail(message)

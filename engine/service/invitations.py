@@ -37,6 +37,8 @@ class InvitationView:
     name: str
     grants: str
     needs_password: bool
+    # Passwords are off: the role binds when they sign in through the identity provider.
+    through_single_sign_on: bool = False
 
 
 def bind_role(session: Session, person: Person, grant: dict[str, Any]) -> None:
@@ -146,12 +148,21 @@ class Invitations(AccountMail):
             person = session.get(Person, link.person_id)
             assert person is not None
             return InvitationView(
-                person.email, person.name, self._grants(link), self._needs_password(person)
+                person.email,
+                person.name,
+                self._grants(link),
+                self._needs_password(person),
+                not self.identity.password_login,
             )
 
     def accept_invitation(self, token: str, name: str, password: str) -> Actor:
         """Accept: the role binds, the address is proved, and (when they need one) the
         password they chose becomes theirs, ending any session begun with another."""
+        if not self.identity.password_login:
+            # The link must not become a way in beside the identity provider.
+            raise Forbidden(
+                "Sign in with your agency account: the role is yours as soon as you do."
+            )
         now = self.clock()
         with self.transaction() as session:
             link = find_link(session, token, INVITE, now)

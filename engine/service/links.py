@@ -1,8 +1,8 @@
 """Links mailed to a person, and the mail that carries them.
 
 A link holds a random token; only its SHA-256 is kept, so a copy of the database
-opens nothing. Each link has one purpose (`verify` an address, accept an `invite`),
-works once and expires. The mail goes out at once through SMTP when it is configured;
+opens nothing. Each link has one purpose (`verify` an address, accept an `invite`,
+`reset` a forgotten password), works once and expires. The mail goes out at once through SMTP when it is configured;
 without it (the embedded default) it waits in the outbox and its whole text, link
 included, is written to the server's log, so one person on a laptop can follow it.
 """
@@ -27,7 +27,12 @@ log = logging.getLogger("mentorflow.mail")
 
 VERIFY = "verify"
 INVITE = "invite"
-LIFETIMES = {VERIFY: dt.timedelta(hours=48), INVITE: dt.timedelta(days=7)}
+RESET = "reset"
+LIFETIMES = {
+    VERIFY: dt.timedelta(hours=48),
+    INVITE: dt.timedelta(days=7),
+    RESET: dt.timedelta(hours=1),
+}
 # Mail about an account to one address at most this often: asking again and again
 # (registering, "send it again") cannot turn Mentorflow into someone's mail bomb.
 MAIL_CEILING = 5
@@ -48,10 +53,10 @@ def issue_link(
     grant: dict[str, Any] | None = None,
     by: str | None = None,
 ) -> str:
-    """A new token for `person`; earlier unused `verify` links stop working, so only the
-    newest mail counts."""
-    if purpose == VERIFY:
-        retire_links(session, person, VERIFY, now)
+    """A new token for `person`; earlier unused `verify` and `reset` links stop working,
+    so only the newest mail counts."""
+    if purpose in (VERIFY, RESET):
+        retire_links(session, person, purpose, now)
     token = secrets.token_urlsafe(32)
     session.add(
         AccountToken(

@@ -8,6 +8,7 @@ kept only as scrypt hashes (standard library, no web dependency).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -45,6 +46,17 @@ def check_password(stored: str | None, password: str) -> bool:
         password.encode(), salt=base64.b64decode(salt), n=int(n), r=_SCRYPT["r"], p=_SCRYPT["p"]
     )
     return hmac.compare_digest(again, base64.b64decode(digest))
+
+
+def stand_in_hash() -> str:
+    """The hash of nobody's password, at the cost of new hashes: what a sign-in checks
+    for an address without a password, so that it takes as long as a wrong password."""
+    return _stand_in(_SCRYPT["n"])
+
+
+@functools.cache
+def _stand_in(n: int) -> str:  # n: one per cost, which tests lower
+    return hash_password(secrets.token_urlsafe(24))
 
 
 def find_person(session: Session, email: str) -> Person | None:

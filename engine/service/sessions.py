@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -40,6 +41,17 @@ def end_sessions(
     if keep is not None:
         query = query.where(AccountSession.token_hash != token_hash(keep))
     return session.execute(query.values(ended_at=now)).rowcount or 0  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """One of a person's sessions, as their account page lists it."""
+
+    id: int
+    client: str
+    created_at: dt.datetime
+    seen_at: dt.datetime
+    current: bool  # the one this page was asked from
 
 
 class AccountSessions(WorkflowBase):
@@ -96,6 +108,36 @@ class AccountSessions(WorkflowBase):
                 )
                 .values(ended_at=now)
             )
+
+    def open_sessions(self, actor: Actor, token: str) -> tuple[OpenSession, ...]:
+        """The person's sessions that have not ended, newest first."""
+        now = self.clock()
+        policy = self.identity
+        with self.reading() as session:
+            found = session.scalars(
+                select(AccountSession)
+                .where(
+                    AccountSession.person_id == actor.person_id,
+                    AccountSession.ended_at.is_(None),
+                    AccountSession.seen_at > now - policy.session_idle,
+                    AccountSession.created_at > now - policy.session_lifetime,
+                )
+                .order_by(AccountSession.created_at.desc(), AccountSession.id.desc())
+            )
+            mine = token_hash(token)
+            return tuple(
+                OpenSession(s.id, s.client, s.created_at, s.seen_at, s.token_hash == mine)
+                for s in found
+            )
+
+    def end_open_session(self, actor: Actor, session_id: int) -> None:
+        """End one of the person's own sessions (another device's)."""
+        now = self.clock()
+        with self.transaction() as session:
+            found = session.get(AccountSession, session_id)
+            if found is None or found.person_id != actor.person_id:
+                raise NotFound("There is no such session.")
+            found.ended_at = found.ended_at or now
 
     def sign_out_everywhere(self, actor: Actor, email: str | None = None) -> str:
         """End every session of the actor, or (admins only) of the person with `email`.

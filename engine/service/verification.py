@@ -1,11 +1,13 @@
-"""Registering, and proving an e-mail address is one's own.
+"""Registering, proving an e-mail address is one's own, and a forgotten password.
 
 Registering answers the same whether or not the address has an account (no one can
 learn who is registered by trying): a new or never-verified address gets a link to
 verify it, an address with an account gets a mail telling its owner. Until the link
 is followed the account may sign in but has no role at all (see `Actor.verified`).
 Registering again before verifying replaces the password: nobody has proved the
-address yet, so nobody owns it, and only the newest link works.
+address yet, so nobody owns it, and only the newest link works. A forgotten password
+is replaced through a link mailed to the address (which proves it, too); asking
+answers the same whether or not the address has an account.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from ..errors import Forbidden, InvalidAnswers
 from ..records.store import Person
-from ..rules.access import Actor
-from .links import VERIFY, AccountMail, find_link, issue_link
+from ..rules.access import Actor, actor_for
+from .links import RESET, VERIFY, AccountMail, find_link, issue_link, retire_links
 from .passwords import password_problem
 from .people import find_person, get_or_create_person, hash_password, looks_like_email
+from .sessions import end_sessions
 
 PASSWORDS_OFF = "Sign in with your agency account: this site takes no passwords."
 
@@ -96,8 +99,11 @@ class Verification(AccountMail):
 
     def verification_link(self, token: str) -> LinkView:
         """The address a verification link is for (NotFound when it no longer works)."""
+        return self._link_view(token, VERIFY)
+
+    def _link_view(self, token: str, purpose: str) -> LinkView:
         with self.reading() as session:
-            link = find_link(session, token, VERIFY, self.clock())
+            link = find_link(session, token, purpose, self.clock())
             person = session.get(Person, link.person_id)
             assert person is not None
             return LinkView(person.email, person.name)
@@ -113,3 +119,52 @@ class Verification(AccountMail):
             if person.email_verified_at is None:
                 person.email_verified_at = now
             return person.id
+
+    def request_password_reset(self, email: str) -> None:
+        """Mail a link that sets a new password, when the address has an account; the
+        answer is the same either way."""
+        if not self.identity.password_login:
+            raise Forbidden(PASSWORDS_OFF)
+        if not looks_like_email(email):
+            raise InvalidAnswers({"email": "Enter your e-mail address, like name@agency.gov."})
+        with self.transaction() as session:
+            person = find_person(session, email)
+            if person is None or (not person.password_hash and person.email_verified_at is None):
+                return
+            token = issue_link(session, person, RESET, self.clock(), by=person.id)
+            message = self._queue_account_mail(
+                session,
+                person.email,
+                "Choose a new Mentorflow password",
+                f"Hello {person.display_name},\n\n"
+                "Someone, we hope you, asked to choose a new password for this address. "
+                "Open this link within an hour to do it:\n\n"
+                f"{self._link('/reset/' + token)}\n\n"
+                "If it was not you, ignore this mail: your password stays as it is.\n",
+                "account:reset",
+            )
+        self._send_account_mail(message)
+
+    def reset_link(self, token: str) -> LinkView:
+        """The address a password link is for (NotFound when it no longer works)."""
+        return self._link_view(token, RESET)
+
+    def reset_password(self, token: str, password: str) -> Actor:
+        """Follow the link with a new password: it is theirs, the address is proved, and
+        every session they had ends."""
+        if not self.identity.password_login:
+            raise Forbidden(PASSWORDS_OFF)
+        now = self.clock()
+        with self.transaction() as session:
+            link = find_link(session, token, RESET, now)
+            person = session.get(Person, link.person_id)
+            assert person is not None
+            problem = password_problem(password, person.email)
+            if problem:
+                raise InvalidAnswers({"password": problem})
+            person.password_hash = hash_password(password)
+            person.email_verified_at = person.email_verified_at or now
+            retire_links(session, person, RESET, now)
+            end_sessions(session, person.id, now)
+            session.flush()
+            return actor_for(session, person)

@@ -7,6 +7,7 @@ that change records work on people and enrollments of their own (`World.scene()`
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from collections.abc import Iterator, Mapping
@@ -27,6 +28,7 @@ from mentorflow.engine.definition.program import Program
 from mentorflow.engine.records.store import OpenItem, OutboxMessage
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service import people as people_module
+from mentorflow.engine.service import throttle
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web import create_app
 from tests.conftest import DATABASES, POSTGRES_URL, SMALL, Clock, People, reset_postgres
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GENERAL = "general-mentoring"
 PASSWORD = "correct horse battery"
 ROLES = ("anonymous", "mentee", "mentor", "supervisor", "coordinator", "other", "admin", "stranger")
+_ADDRESSES = itertools.count(1)
 TOKEN = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
 
 
@@ -70,6 +73,9 @@ def app(
         patch.delenv("MENTORFLOW_SECRET_KEY", raising=False)
         # Cheap password hashes (the strength of the real ones is the engine tests' business).
         patch.setitem(people_module._SCRYPT, "n", 2**4)
+        # The tests' clock stands still, so every sign-in of a module falls in the same
+        # second: the ceiling on checks a second is the throttle tests' business.
+        patch.setattr(throttle, "CHECKS_PER_SECOND", 1_000_000)
         found = create_app(
             {
                 "TESTING": True,
@@ -100,6 +106,10 @@ class Browser:
     """A test client of one person (or nobody), posting with the session's CSRF token."""
 
     def __init__(self, client: FlaskClient, who: Actor | None):
+        # Each browser is a device of its own, so the throttle's count of failed sign-ins
+        # from one address never carries from one test to another.
+        n = next(_ADDRESSES)
+        client.environ_base["REMOTE_ADDR"] = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
         self.client = client
         self.who = who
         self._token: str | None = None

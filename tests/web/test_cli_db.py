@@ -144,8 +144,16 @@ def test_without_a_password_an_invitation_is_mailed_and_no_role_binds_yet(env: s
         ),
         (["--role", "admin", "--program", "general-mentoring"], PASSWORD, 1, "leave out --program"),
         (["--role", "admin"], "short", 1, "at least 8 characters"),
+        (["--role", "admin"], "password", 1, "one of the most common ones"),
     ],
-    ids=["bad-role", "no-program", "unknown-program", "admin-with-program", "short-password"],
+    ids=[
+        "bad-role",
+        "no-program",
+        "unknown-program",
+        "admin-with-program",
+        "short-password",
+        "common-password",
+    ],
 )
 def test_bad_input_is_one_sentence(
     env: str, extra: list[str], password: str, code: int, said: str

@@ -252,13 +252,15 @@ def test_an_admin_signs_someone_out_everywhere(world: World) -> None:
     sessions = [world.browser(victim, fresh=True) for _ in range(2)]
     assert all(s.get("/me").status_code == 200 for s in sessions)
     admin = world.browser(world.admin, fresh=True)
-    response = admin.post("/admin/sign-out-everywhere", {"email": victim.email}, page="/admin")
+    response = admin.post(
+        "/admin/sign-out-everywhere", {"signout-email": victim.email}, page="/admin"
+    )
     assert response.status_code == 200
     assert "signed out everywhere (2 sessions ended)" in response.get_data(as_text=True)
     assert all(redirects_to_login(s.get("/me")) for s in sessions)
     # Only admins may.
     response = world.browser(world.stranger, fresh=True).post(
-        "/admin/sign-out-everywhere", {"email": world.admin.email}, page="/me"
+        "/admin/sign-out-everywhere", {"signout-email": world.admin.email}, page="/me"
     )
     assert response.status_code == 403
 
@@ -313,6 +315,7 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent(tls_app: Flask) 
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=") and "Path=/;" in cookie and "Domain" not in cookie
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     # The address one proxy hop gave is the client's, as the session records it.
     with workflow.db.session() as session:
@@ -331,3 +334,77 @@ def test_without_tls_there_is_no_hsts(world: World) -> None:
         "Strict-Transport-Security"
         not in Browser(world.app.test_client(), None).get("/login").headers
     )
+
+
+# ---------------------------------------------------------------- a forgotten password
+
+
+def test_a_forgotten_password_is_replaced_through_a_mailed_link(world: World) -> None:
+    who = world.people.person(unique("forgetful"), "Fay Forgetful")
+    old_session = world.browser(who, fresh=True)
+    browser = Browser(world.app.test_client(), None)
+    answers = []
+    for email in (who.email, unique("nobody")):  # the same answer for an unknown address
+        response = browser.post("/reset", {"email": email}, page="/reset")
+        page = browser.get(response.location).get_data(as_text=True)
+        answers.append((response.status_code, page.replace(email, "X")))
+    assert answers[0] == answers[1] and answers[0][0] == 303
+    link = link_mailed_to(world.workflow, who.email, "/reset/")
+    response = browser.post(link, {"password": "short"}, page=link)
+    assert response.status_code == 400  # a password refused: the link still works
+    response = browser.post(link, {"password": "a brand new passphrase"})
+    assert response.status_code == 303 and response.location.endswith("/me")
+    browser._token = None
+    assert browser.get("/me").status_code == 200
+    assert redirects_to_login(old_session.get("/me"))  # every earlier session ended
+    assert browser.get(link).status_code == 404  # once
+    fresh = Browser(world.app.test_client(), None)
+    assert fresh.post("/login", {"email": who.email, "password": PASSWORD}).status_code == 400
+
+
+def test_a_changed_password_is_told_by_mail(world: World) -> None:
+    email = unique("told")
+    here = register_and_verify(world.app.test_client(), "Tol D", email, world.workflow)
+    here.post(
+        "/account/password",
+        {"current": PASSWORD, "password": "quite another phrase"},
+        page="/account",
+    )
+    with world.workflow.db.session() as session:
+        subjects = session.scalars(
+            select(OutboxMessage.subject).where(OutboxMessage.to_email == email)
+        ).all()
+    assert "Your Mentorflow password was changed" in subjects
+
+
+def test_the_account_page_lists_sessions_and_ends_one(world: World) -> None:
+    who = world.people.person(unique("two.devices"), "Tess Twodevices")
+    laptop, phone = world.browser(who, fresh=True), world.browser(who, fresh=True)
+    page = laptop.get("/account").get_data(as_text=True)
+    assert page.count("<tr><td>") == 2 and "This browser" in page
+    ends = re.findall(r'action="(/account/sessions/\d+/end)"', page)
+    assert len(ends) == 1
+    assert laptop.post(ends[0], page="/account").status_code == 303
+    assert redirects_to_login(phone.get("/me"))
+    assert laptop.get("/me").status_code == 200
+    # Someone else's session is not theirs to end.
+    other = world.browser(world.stranger, fresh=True)
+    assert other.post(ends[0], page="/account").status_code == 404
+
+
+def test_guessing_the_current_password_is_throttled_like_a_sign_in(world: World) -> None:
+    email = unique("guessed")
+    stolen = register_and_verify(world.app.test_client(), "Gus Guessed", email, world.workflow)
+    statuses = [
+        stolen.post(
+            "/account/password",
+            {"current": f"guess number {n}", "password": "a fresh new passphrase"},
+            page="/account",
+        ).status_code
+        for n in range(11)
+    ]
+    # The browser signed in to this account, so only the per-client limit applies to it.
+    assert statuses == [400] * 10 + [429]
+    assert "wait" in stolen.post(
+        "/account/password", {"current": "one more guess", "password": "a fresh new passphrase"}
+    ).get_data(as_text=True)

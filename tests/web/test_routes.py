@@ -145,6 +145,34 @@ TABLE = [
     Route("POST", "/login", "303 303 303 303 303 303 303 303", _stranger_login, own_client=True),
     Route("POST", "/login", "400 400 400 400 400 400 400 400", _wrong_login),
     Route("POST", "/logout", "302 303 303 303 303 303 303 303", own_client=True),
+    Route("GET", "/verify", "200 200 200 200 200 200 200 200"),
+    Route("POST", "/verify", "302 303 303 303 303 303 303 303"),
+    Route("GET", "/verify/not-a-token", "404 404 404 404 404 404 404 404"),
+    Route("POST", "/verify/not-a-token", "404 404 404 404 404 404 404 404"),
+    Route("GET", "/invite/not-a-token", "404 404 404 404 404 404 404 404"),
+    Route("POST", "/invite/not-a-token", "404 404 404 404 404 404 404 404"),
+    Route("GET", "/reset", "200 200 200 200 200 200 200 200"),
+    Route("POST", "/reset", "303 303 303 303 303 303 303 303", _data(email="nobody@example.gov")),
+    Route(
+        "POST",
+        "/reset",
+        "400 400 400 400 400 400 400 400",
+        _data(email="typed-not-an-email"),
+        kept=("typed-not-an-email",),
+        errors=("email",),
+    ),
+    Route("GET", "/reset/not-a-token", "404 404 404 404 404 404 404 404"),
+    Route("GET", "/account", "302 200 200 200 200 200 200 200"),
+    Route(
+        "POST",
+        "/account/password",
+        "302 400 400 400 400 400 400 400",
+        _data(current="not my password", password="a long enough new one"),
+        errors=("current",),
+    ),
+    Route("POST", "/account/sessions/999999999/end", "302 404 404 404 404 404 404 404"),
+    # (POST /account/sign-out-everywhere ends every session of the person, so it is
+    # tested in test_identity.py on people of its own.)
     # ------------------------------------------------------------ applying, my enrollments
     Route("GET", "/p/{P}/apply/mentee", "302 200 200 200 200 200 200 200"),
     Route("GET", "/p/{P}/apply/mentor", "302 200 200 200 200 200 200 200"),
@@ -282,6 +310,14 @@ TABLE = [
         _data(email="typed-not-an-email", name="Typed Staff Name", program=GENERAL),
         kept=("typed-not-an-email", "Typed Staff Name"),
         errors=("email",),
+    ),
+    Route(
+        "POST",
+        "/admin/sign-out-everywhere",
+        "302 403 403 403 403 403 400 403",
+        _data(**{"signout-email": "nobody.at.all@example.gov"}),
+        kept=("nobody.at.all@example.gov",),
+        errors=("signout-email",),
     ),
 ]
 

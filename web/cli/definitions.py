@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -55,5 +56,8 @@ def serve(host: str, port: int) -> None:
     """Run the web app (development server, threaded, no reloader)."""
     from mentorflow.web import create_app
 
+    # Links in mail lead where this server listens, unless the public address is set.
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    os.environ.setdefault("MENTORFLOW_PUBLIC_URL", f"http://{shown}:{port}")
     app = create_app()
     app.run(host=host, port=port, threaded=True, use_reloader=False)

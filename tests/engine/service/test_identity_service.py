@@ -171,3 +171,18 @@ def test_no_password_sign_in_when_single_sign_on_is_the_only_way(
         workflow.sign_in("pw@example.gov", PASSWORD)
     with pytest.raises(Forbidden, match="agency account"):
         workflow.register("new@example.gov", "New", PASSWORD)
+
+
+def test_with_passwords_off_an_invitation_binds_only_through_single_sign_on(
+    programs: dict,
+    db,
+    clock: Clock,  # type: ignore[no-untyped-def, type-arg]
+) -> None:
+    workflow = Workflow(programs, db, clock=clock, identity=Identity(password_login=False))
+    workflow.grant_staff(SYSTEM_ACTOR, "cody@example.gov", "Cody", GENERAL)
+    token = mailed_token(workflow, "cody@example.gov", "/invite/")
+    assert workflow.invitation(token).through_single_sign_on
+    with pytest.raises(Forbidden, match="agency account"):
+        workflow.accept_invitation(token, "Cody", PASSWORD)
+    actor = workflow.sign_in_with_provider("cody@example.gov", True, "Cody")
+    assert actor.coordinator_of == frozenset({GENERAL})

@@ -19,6 +19,8 @@ from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import OutboxMessage
 from mentorflow.engine.service.mailer import deliver, parse_smtp_url
+from mentorflow.engine.service.workflow import Workflow
+from mentorflow.engine.settings import Identity
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -138,3 +140,36 @@ def test_smtp_urls() -> None:
     assert (tls.port, tls.starttls, tls.user, tls.password) == (2525, True, "me@x.gov", "p:ss")
     with pytest.raises(MentorflowError, match="smtp://"):
         parse_smtp_url("http://mail.example.gov")
+
+
+def test_mail_about_an_account_is_sent_at_once(
+    smtp: tuple[Keeper, str],
+    programs: dict,  # type: ignore[type-arg]
+    db: Database,
+) -> None:
+    """A person waiting for their link does not wait for the daily `remind`."""
+    keeper, url = smtp
+    workflow = Workflow(
+        programs,
+        db,
+        identity=Identity(public_url="https://mentoring.example.gov", smtp_url=url),
+    )
+    workflow.register("nia@example.gov", "Nia", "correct horse battery")
+    ((to, mail),) = keeper.received
+    assert to == ["nia@example.gov"] and mail["From"] == "desk@example.gov"
+    assert "https://mentoring.example.gov/verify/" in mail.get_content()
+    with db.session() as session:
+        (message,) = session.scalars(select(OutboxMessage)).all()
+        assert message.sent_at is not None  # the daily run will not send it again
+
+
+def test_without_smtp_mail_about_an_account_is_written_whole_to_the_log(
+    programs: dict,  # type: ignore[type-arg]
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="mentorflow.mail"):
+        Workflow(programs, db).register("nia@example.gov", "Nia", "correct horse battery")
+    (record,) = [r for r in caplog.records if r.name == "mentorflow.mail"]
+    assert "To: nia@example.gov" in record.getMessage()
+    assert "http://127.0.0.1:5000/verify/" in record.getMessage()
