@@ -173,13 +173,21 @@ class Accounts(Verification, Invitations, AccountSessions):
             if person is None:
                 raise NotFound("There is no such person.")
             stored = person.password_hash
-            attempt = throttle.admit(session, person.email, client, now) if stored else None
-        if stored and attempt is not None:
-            matches = check_password(stored, current)
-            with self.transaction() as session:
-                throttle.settle(session, attempt, matches, now)
-            if not matches:
-                raise InvalidAnswers({"current": "That is not your current password."})
+            if not stored:
+                # Signed in through the identity provider: a session alone (perhaps a
+                # stolen one) must not add a second way in. A mailed link may.
+                raise InvalidAnswers(
+                    {
+                        "current": "You have no password here: to choose one, use the link "
+                        "'Forgot your password?' on the sign-in page."
+                    }
+                )
+            attempt = throttle.admit(session, person.email, client, now)
+        matches = check_password(stored, current)
+        with self.transaction() as session:
+            throttle.settle(session, attempt, matches, now)
+        if not matches:
+            raise InvalidAnswers({"current": "That is not your current password."})
         if problem:
             raise InvalidAnswers({"password": problem})
         with self.transaction() as session:

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from mentorflow.engine.errors import Forbidden, NotFound, Unverified
+from mentorflow.engine.errors import Forbidden, InvalidAnswers, NotFound, Unverified
 from mentorflow.engine.records.store import AccountToken, OutboxMessage
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
 from mentorflow.engine.service.accounts import SignInRefused
@@ -186,3 +186,14 @@ def test_with_passwords_off_an_invitation_binds_only_through_single_sign_on(
         workflow.accept_invitation(token, "Cody", PASSWORD)
     actor = workflow.sign_in_with_provider("cody@example.gov", True, "Cody")
     assert actor.coordinator_of == frozenset({GENERAL})
+
+
+def test_a_session_alone_cannot_give_a_single_sign_on_account_a_password(
+    workflow: Workflow,
+) -> None:
+    actor = workflow.sign_in_with_provider("sso@example.gov", True, "Sso Only")
+    token = workflow.start_session(actor)
+    with pytest.raises(InvalidAnswers, match="no password here"):
+        workflow.change_password(actor, "", "a password of my own", keep=token)
+    with pytest.raises(SignInRefused):
+        workflow.sign_in("sso@example.gov", "a password of my own")
