@@ -29,7 +29,7 @@ from joserfc.errors import JoseError
 
 from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.service.accounts import SignInRefused
-from mentorflow.web.accounts import _next_url, begin_session
+from mentorflow.web.accounts import next_url, begin_session
 from mentorflow.web.boundary import error_page, workflow
 
 bp = Blueprint("single_sign_on", __name__)
@@ -118,7 +118,7 @@ _UNREACHABLE_ERRORS = (requests.RequestException, ValueError, RuntimeError, Prov
 
 @bp.get("/login/oidc")
 def start() -> Any:
-    session[NEXT] = _next_url()  # only a path on this site
+    session[NEXT] = next_url()  # only a path on this site
     try:
         return _provider().authorize_redirect(_redirect_uri())
     except _UNREACHABLE_ERRORS as exc:
