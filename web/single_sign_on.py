@@ -29,7 +29,7 @@ from joserfc.errors import JoseError
 
 from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.service.accounts import SignInRefused
-from mentorflow.web.accounts import next_url, begin_session
+from mentorflow.web.accounts import begin_session, next_url
 from mentorflow.web.boundary import error_page, workflow
 
 bp = Blueprint("single_sign_on", __name__)
