@@ -8,6 +8,7 @@ state of its own between requests, so several can run behind one PostgreSQL.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mentorflow.engine.definition.fields import kind_of
 from mentorflow.engine.definition.loader import load_paths
+from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.engine.settings import Identity, Settings
 
@@ -37,10 +39,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MENTORFLOW_DEFINITIONS=str(settings.definitions),
         MENTORFLOW_DATABASE_URL=settings.database_url,
         MENTORFLOW_UPLOADS=str(settings.uploads),
+        **_single_sign_on_config(settings),
     )
     app.config.update(config or {})
-    # Tests pass an `Identity` of their own; everyone else's comes from the environment.
-    identity: Identity = app.config.get("MENTORFLOW_IDENTITY") or settings.identity
+    identity = _identity(app.config, settings)
+    sso = bool(app.config["MENTORFLOW_OIDC_ISSUER"])
+    if not sso and not identity.password_login:
+        raise MentorflowError("Without passwords, single sign-on is the only way in: configure it.")
     if identity.secure:
         # Served over TLS behind one proxy: cookies only over TLS, browsers told to keep
         # to it, and the proxy's X-Forwarded-For and -Proto (one hop, no more) trusted for
@@ -76,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         participant,
         public,
         reports,
+        single_sign_on,
     )
     from mentorflow.web.diagram import lifecycle_svg
 
@@ -84,6 +90,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # How a field is drawn and marked is its type's to say (engine/definition/fields).
         widget_kind=lambda f: kind_of(f).widget_kind(f),
         demands_answer=lambda f: kind_of(f).demands_answer(f),
+        # What the sign-in and register links offer.
+        single_sign_on=sso,
+        password_login=app.config["MENTORFLOW_PASSWORD_LOGIN"],
     )
     accounts.init_app(app)
     boundary.init_app(app)
@@ -98,4 +107,36 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
     ):
         app.register_blueprint(module.bp)
+    if sso:
+        single_sign_on.init_app(app)
+        app.register_blueprint(single_sign_on.bp)
     return app
+
+
+# The parts of `Identity` that may also be set one by one, as config keys.
+IDENTITY_KEYS = {
+    "MENTORFLOW_PUBLIC_URL": "public_url",
+    "MENTORFLOW_PASSWORD_LOGIN": "password_login",
+    "MENTORFLOW_OIDC_ROLES_CLAIM": "roles_claim",
+}
+
+
+def _identity(config: dict[str, Any], settings: Settings) -> Identity:
+    """The environment's `Identity`, or the one a test passes as MENTORFLOW_IDENTITY, with
+    any of IDENTITY_KEYS given in the config overriding it; the keys then say what it is,
+    so the pages and the engine never disagree."""
+    identity: Identity = config.get("MENTORFLOW_IDENTITY") or settings.identity
+    identity = replace(
+        identity, **{field: config[key] for key, field in IDENTITY_KEYS.items() if key in config}
+    )
+    config.update({key: getattr(identity, field) for key, field in IDENTITY_KEYS.items()})
+    return identity
+
+
+def _single_sign_on_config(settings: Settings) -> dict[str, str | None]:
+    found = settings.single_sign_on
+    return {
+        "MENTORFLOW_OIDC_ISSUER": found.issuer if found else None,
+        "MENTORFLOW_OIDC_CLIENT_ID": found.client_id if found else None,
+        "MENTORFLOW_OIDC_CLIENT_SECRET": found.client_secret if found else None,
+    }

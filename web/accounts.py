@@ -84,7 +84,7 @@ def init_app(app: Flask) -> None:
         return None
 
 
-def _next_url() -> str:
+def next_url() -> str:
     """Only a path on this site: never an open redirect."""
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
@@ -213,7 +213,7 @@ def login() -> Any:
             status = 429 if exc.throttled else 400
         else:
             begin_session(who)
-            return redirect(_next_url(), code=303)
+            return redirect(next_url(), code=303)
     return render_template(
         "accounts/login.html", email=email, message=message, notes=get_flashed_messages()
     ), status

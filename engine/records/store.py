@@ -78,6 +78,9 @@ class Person(Base):
     # When they proved the address is theirs (a link mailed to it, an invitation, single
     # sign-on, or an operator vouching on the command line); None until then.
     email_verified_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Admin because the identity provider's roles claim said so: it goes when the claim
+    # stops saying it (an admin made by invitation stays one).
+    admin_by_provider: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def display_name(self) -> str:
@@ -94,6 +97,9 @@ class StaffRole(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     program_id: Mapped[str] = mapped_column(String(63))
     role: Mapped[str] = mapped_column(String(20), default="coordinator")
+    # "staff": an invitation or an operator; "provider": the identity provider's roles
+    # claim, which takes it away again when it no longer names it.
+    granted_by: Mapped[str] = mapped_column(String(20), default="staff")
 
 
 class Enrollment(Base):

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..errors import Forbidden, InvalidAnswers, MentorflowError, NotFound, SignInRefused
 from ..records.store import Person, StaffRole
@@ -22,7 +23,6 @@ from .invitations import (
     MANAGE_STAFF,
     Invitations,
     bind_invitations,
-    bind_role,
     pending_invitations,
 )
 from .passwords import password_problem
@@ -147,16 +147,41 @@ class Accounts(Verification, Invitations, AccountSessions):
                 # proving it is not the owner's: it goes.
                 person.password_hash = None
                 person.email_verified_at = now
-            for value in provider_roles:
-                if value == ADMIN_CLAIM:
-                    bind_role(session, person, {"admin": True})
-                elif value.startswith(COORDINATOR_CLAIM):
-                    program_id = value.removeprefix(COORDINATOR_CLAIM)
-                    if program_id in self.programs:
-                        bind_role(session, person, {"program_id": program_id})
+            if self.identity.roles_claim is not None:
+                self._follow_roles_claim(session, person, provider_roles)
             bind_invitations(session, person, now)
             session.flush()
             return actor_for(session, person)
+
+    def _follow_roles_claim(
+        self, session: Session, person: Person, provider_roles: Sequence[str]
+    ) -> None:
+        """Make the roles the provider grants what its roles claim says now: those it
+        names are added, those it granted before and names no more are taken away. Roles
+        given by invitation or by an operator are left alone."""
+        admin = ADMIN_CLAIM in provider_roles
+        if admin and not person.is_admin:
+            person.is_admin = person.admin_by_provider = True
+        elif not admin and person.admin_by_provider:
+            person.is_admin = person.admin_by_provider = False
+        wanted = {
+            value.removeprefix(COORDINATOR_CLAIM)
+            for value in provider_roles
+            if value.startswith(COORDINATOR_CLAIM)
+            and value.removeprefix(COORDINATOR_CLAIM) in self.programs
+        }
+        held = {
+            role.program_id: role
+            for role in session.scalars(select(StaffRole).where(StaffRole.person_id == person.id))
+        }
+        for program_id, role in held.items():
+            if role.granted_by == "provider" and program_id not in wanted:
+                session.delete(role)
+        for program_id in wanted - set(held):
+            session.add(
+                StaffRole(person_id=person.id, program_id=program_id, granted_by="provider")
+            )
+        session.flush()
 
     def change_password(
         self, actor: Actor, current: str, new: str, keep: str, client: str = ""
@@ -173,13 +198,21 @@ class Accounts(Verification, Invitations, AccountSessions):
             if person is None:
                 raise NotFound("There is no such person.")
             stored = person.password_hash
-            attempt = throttle.admit(session, person.email, client, now) if stored else None
-        if stored and attempt is not None:
-            matches = check_password(stored, current)
-            with self.transaction() as session:
-                throttle.settle(session, attempt, matches, now)
-            if not matches:
-                raise InvalidAnswers({"current": "That is not your current password."})
+            if not stored:
+                # Signed in through the identity provider: a session alone (perhaps a
+                # stolen one) must not add a second way in. A mailed link may.
+                raise InvalidAnswers(
+                    {
+                        "current": "You have no password here: to choose one, use the link "
+                        "'Forgot your password?' on the sign-in page."
+                    }
+                )
+            attempt = throttle.admit(session, person.email, client, now)
+        matches = check_password(stored, current)
+        with self.transaction() as session:
+            throttle.settle(session, attempt, matches, now)
+        if not matches:
+            raise InvalidAnswers({"current": "That is not your current password."})
         if problem:
             raise InvalidAnswers({"password": problem})
         with self.transaction() as session:

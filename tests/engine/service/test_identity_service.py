@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from mentorflow.engine.errors import Forbidden, NotFound, Unverified
+from mentorflow.engine.errors import Forbidden, InvalidAnswers, NotFound, Unverified
 from mentorflow.engine.records.store import AccountToken, OutboxMessage
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
 from mentorflow.engine.service.accounts import SignInRefused
@@ -86,11 +86,36 @@ def test_only_the_system_sets_a_password_when_granting(workflow: Workflow, peopl
     ids=["none", "admin", "coordinator", "unknown-values-ignored"],
 )
 def test_single_sign_on_takes_roles_from_the_claim(
-    workflow: Workflow, claims: list[str], admin: bool, coordinates: frozenset[str]
+    claimed: Workflow, claims: list[str], admin: bool, coordinates: frozenset[str]
 ) -> None:
-    actor = workflow.sign_in_with_provider("Pat@Example.gov", True, "Pat", claims)
+    actor = claimed.sign_in_with_provider("Pat@Example.gov", True, "Pat", claims)
     assert actor.verified and actor.email == "pat@example.gov"
     assert (actor.is_admin, actor.coordinator_of) == (admin, coordinates)
+
+
+@pytest.fixture
+def claimed(programs: dict, db, clock: Clock) -> Workflow:  # type: ignore[no-untyped-def, type-arg]
+    """The service where the provider's `roles` claim grants staff roles."""
+    return Workflow(programs, db, clock=clock, identity=Identity(roles_claim="roles"))
+
+
+def test_roles_the_claim_no_longer_names_are_taken_away(claimed: Workflow) -> None:
+    both = ["mentorflow:admin", f"mentorflow:coordinator:{GENERAL}"]
+    actor = claimed.sign_in_with_provider("pat@example.gov", True, "Pat", both)
+    assert actor.is_admin and actor.coordinator_of == frozenset({GENERAL})
+    actor = claimed.sign_in_with_provider("pat@example.gov", True, "Pat", [])
+    assert not actor.is_admin and actor.coordinator_of == frozenset()
+    # Roles given by invitation (or an operator) stay, whatever the claim says.
+    claimed.grant_staff(SYSTEM_ACTOR, "pat@example.gov", "Pat", GENERAL, PASSWORD)
+    claimed.grant_staff(SYSTEM_ACTOR, "pat@example.gov", "Pat", None, PASSWORD)
+    actor = claimed.sign_in_with_provider("pat@example.gov", True, "Pat", both)
+    actor = claimed.sign_in_with_provider("pat@example.gov", True, "Pat", [])
+    assert actor.is_admin and actor.coordinator_of == frozenset({GENERAL})
+
+
+def test_without_a_roles_claim_configured_no_role_comes_or_goes(workflow: Workflow) -> None:
+    actor = workflow.sign_in_with_provider("pat@example.gov", True, "Pat", ["mentorflow:admin"])
+    assert not actor.is_admin
 
 
 def test_single_sign_on_refuses_an_unverified_address(workflow: Workflow) -> None:
@@ -186,3 +211,14 @@ def test_with_passwords_off_an_invitation_binds_only_through_single_sign_on(
         workflow.accept_invitation(token, "Cody", PASSWORD)
     actor = workflow.sign_in_with_provider("cody@example.gov", True, "Cody")
     assert actor.coordinator_of == frozenset({GENERAL})
+
+
+def test_a_session_alone_cannot_give_a_single_sign_on_account_a_password(
+    workflow: Workflow,
+) -> None:
+    actor = workflow.sign_in_with_provider("sso@example.gov", True, "Sso Only")
+    token = workflow.start_session(actor)
+    with pytest.raises(InvalidAnswers, match="no password here"):
+        workflow.change_password(actor, "", "a password of my own", keep=token)
+    with pytest.raises(SignInRefused):
+        workflow.sign_in("sso@example.gov", "a password of my own")

@@ -22,6 +22,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("email_verified_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column("admin_by_provider", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("staff_roles", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("granted_by", sa.String(length=20), nullable=False, server_default="staff")
+        )
     op.execute("UPDATE people SET email_verified_at = created_at WHERE password_hash IS NOT NULL")
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
         batch_op.add_column(
@@ -78,5 +85,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_login_attempts_client_at")
         batch_op.alter_column("succeeded", existing_type=sa.Boolean(), nullable=False)
         batch_op.drop_column("client")
+    with op.batch_alter_table("staff_roles", schema=None) as batch_op:
+        batch_op.drop_column("granted_by")
     with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_column("admin_by_provider")
         batch_op.drop_column("email_verified_at")
