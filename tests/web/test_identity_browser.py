@@ -1,0 +1,34 @@
+"""Identity in a real browser: seeing the password one typed, then registering and
+verifying by the link the server logged."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.browser_fixtures import Browsers, LiveServer, browsers, chromium, live_server
+
+__all__ = ["browsers", "chromium", "live_server"]  # fixtures this module uses
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+
+
+def test_a_password_can_be_shown_before_it_is_sent(
+    live_server: LiveServer, browsers: Browsers
+) -> None:
+    person = browsers("rene.register@das.example.org", "René Register")
+    page = person.page
+    page.goto("/register")
+    box = page.locator("#password")
+    box.fill(PASSWORD)
+    expect(box).to_have_attribute("type", "password")
+    page.get_by_role("button", name="Show password").click()
+    expect(box).to_have_attribute("type", "text")
+    hide = page.get_by_role("button", name="Hide password")
+    expect(hide).to_have_attribute("aria-pressed", "true")
+    hide.click()
+    expect(box).to_have_attribute("type", "password")
+    person.shot("identity-01-register-password")
+    person.register()  # and the rest of the way in, by the link the server logged
+    person.shot("identity-02-signed-in")
