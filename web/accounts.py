@@ -154,8 +154,12 @@ def invite(token: str) -> Any:
         except InvalidAnswers as exc:
             errors = exc.errors
         else:
-            begin_session(who)
-            return redirect(url_for("participant.me"), code=303)
+            if invitation.needs_password:  # they just chose it: signed in with it
+                begin_session(who)
+                return redirect(url_for("participant.me"), code=303)
+            # Someone with a password already: the mailed link alone does not sign them in.
+            flash(f"You are now {invitation.grants}. Sign in to start.")
+            return redirect(url_for("accounts.login"), code=303)
     return render_template(
         "accounts/invite.html", invitation=invitation, name=name, errors=errors
     ), (400 if errors else 200)

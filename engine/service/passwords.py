@@ -19,6 +19,9 @@ import unicodedata
 from collections.abc import Iterator
 
 MIN_PASSWORD = 8
+# Long passphrases are welcome (NIST: at least 64 must be allowed); beyond this a
+# "password" is a pasted document, and each check would hash all of it (ASVS 2.1.2).
+MAX_PASSWORD = 128
 SERVICE_NAME = "mentorflow"
 
 # Rows of a keyboard (as typed left to right) and other runs people type as "random".
@@ -35,6 +38,7 @@ _RUNS = (
 _SHORTEST_PATTERN = 4  # a part shorter than this is not judged as a sequence or repetition
 
 TOO_SHORT = f"Choose a password of at least {MIN_PASSWORD} characters."
+TOO_LONG = f"Choose a password of at most {MAX_PASSWORD} characters."
 BLANK_RUNS = (
     f"Choose a password of at least {MIN_PASSWORD} characters: blanks in a row count as one."
 )
@@ -57,6 +61,8 @@ def password_problem(password: str, email: str = "") -> str | None:
     text = " ".join(password.split())
     if len(text) < MIN_PASSWORD:
         return TOO_SHORT if len(password.strip()) < MIN_PASSWORD else BLANK_RUNS
+    if len(password) > MAX_PASSWORD:
+        return TOO_LONG
     forms = set(_forms(unicodedata.normalize("NFKC", text)))
     if forms & common_passwords():
         return COMMON

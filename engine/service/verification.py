@@ -166,5 +166,18 @@ class Verification(AccountMail):
             person.email_verified_at = person.email_verified_at or now
             retire_links(session, person, RESET, now)
             end_sessions(session, person.id, now)
+            message = self._queue_account_mail(
+                session,
+                person.email,
+                "Your Mentorflow password was changed",
+                f"Hello {person.display_name},\n\n"
+                "A new password was just chosen for your Mentorflow account through a link "
+                "mailed to this address, and every session you had was ended.\n\n"
+                "If it was not you, someone can read your mail: tell your agency's IT "
+                f"service, then choose a new password at {self._link('/reset')}\n",
+                "account:password-reset",
+            )
             session.flush()
-            return actor_for(session, person)
+            actor = actor_for(session, person)
+        self._send_account_mail(message)
+        return actor

@@ -408,3 +408,32 @@ def test_guessing_the_current_password_is_throttled_like_a_sign_in(world: World)
     assert "wait" in stolen.post(
         "/account/password", {"current": "one more guess", "password": "a fresh new passphrase"}
     ).get_data(as_text=True)
+
+
+def test_an_invitation_to_someone_with_a_password_does_not_sign_them_in(world: World) -> None:
+    """The mailed link binds the role; signing in still takes their password (ASVS 2.2.2)."""
+    existing = world.people.person(unique("promoted"), "Pia Promoted")
+    admin = world.browser(world.admin, fresh=True)
+    admin.post("/admin", {"email": existing.email, "name": "", "program": GENERAL})
+    link = link_mailed_to(world.workflow, existing.email, "/invite/")
+    browser = Browser(world.app.test_client(), None)
+    page = browser.get(link).get_data(as_text=True)
+    assert 'name="password"' not in page
+    response = browser.post(link, {}, page=link)
+    assert response.status_code == 303 and response.location.endswith("/login")
+    assert redirects_to_login(browser.get("/me"))
+    assert "You are now a coordinator of" in browser.get("/login").get_data(as_text=True)
+    assert staff_roles(world, existing.email) == [GENERAL]
+
+
+def test_a_reset_password_is_told_by_mail(world: World) -> None:
+    who = world.people.person(unique("reset.told"), "Rita Reset")
+    browser = Browser(world.app.test_client(), None)
+    browser.post("/reset", {"email": who.email}, page="/reset")
+    link = link_mailed_to(world.workflow, who.email, "/reset/")
+    browser.post(link, {"password": "a completely new phrase"}, page=link)
+    with world.workflow.db.session() as session:
+        bodies = session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.to_email == who.email)
+        ).all()
+    assert any("chosen for your Mentorflow account through a link" in body for body in bodies)

@@ -46,6 +46,7 @@ REFUSED = [
     ("Ada Lovelace 1815", passwords.OWN_EMAIL),
     ("mentorflow", passwords.SERVICE),
     ("MentorFlow 2026!", passwords.SERVICE),
+    ("word salad " * 12 + "and more", passwords.TOO_LONG),  # 140: a document, not a password
 ]
 
 ACCEPTED = [
@@ -56,6 +57,11 @@ ACCEPTED = [
     "a" * 7 + "b",
     "mentor flows quietly downstream",  # the service's name inside a phrase is fine
     "x" * 63 + "y",  # long, with no upper limit below what NIST asks (64)
+    # 125 characters: long, and still taken
+    (
+        "the kettle sang while orbiting marsh birds argued about velvet and tin, then slept "
+        "under a copper moon near the quiet harbour"
+    ),
     "the kettle sang while orbiting marsh birds argued about velvet and tin, then slept",
 ]
 
