@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
 from mentorflow.engine.service.workflow import Workflow
-from mentorflow.engine.settings import Identity
+from mentorflow.engine.settings import Settings
 from mentorflow.web import create_app
 from tests.conftest import Clock
 from tests.web.conftest import link_mailed_to
@@ -88,8 +88,11 @@ def live_server(
             "MENTORFLOW_CLOCK": clock,
             # The journeys move the clock by weeks, and people stay signed in across them
             # (sessions that end have tests of their own, in test_identity.py).
-            "MENTORFLOW_IDENTITY": Identity(
-                session_idle=dt.timedelta(days=365), session_lifetime=dt.timedelta(days=365)
+            # Everything else about identity comes from the environment, as in production.
+            "MENTORFLOW_IDENTITY": replace(
+                Settings.from_env().identity,
+                session_idle=dt.timedelta(days=365),
+                session_lifetime=dt.timedelta(days=365),
             ),
         }
     )

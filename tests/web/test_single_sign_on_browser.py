@@ -64,11 +64,10 @@ def scene(
     monkeypatch.setenv("MENTORFLOW_OIDC_ISSUER", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("MENTORFLOW_OIDC_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("MENTORFLOW_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.setenv("MENTORFLOW_OIDC_ROLES_CLAIM", ROLES_CLAIM)
     server: LiveServer = request.getfixturevalue("live_server")  # made with the env above
-    # Read on each request: the redirect URI (only now is the live server's port known),
-    # and the roles claim (the live server passes an Identity of its own).
+    # Read on each request: the redirect URI, since only now is the live server's port known.
     server.app.config["MENTORFLOW_PUBLIC_URL"] = server.url
-    server.app.config["MENTORFLOW_OIDC_ROLES_CLAIM"] = ROLES_CLAIM
     with running_provider(server.url + CALLBACK, port=port) as provider:
         browsers = Browsers(chromium, server)
         try:
