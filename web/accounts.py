@@ -236,6 +236,13 @@ def _signed_out(then: str) -> Response:
     return redirect(then, code=303)
 
 
+@bp.get("/session/alive")
+def alive() -> Response:
+    """Someone is typing on a page (static/keep-alive.js): loading who they are has
+    already kept their session from going idle; say whether it still stands."""
+    return Response(status=204 if current_user.is_authenticated else 401)
+
+
 @bp.get("/account")
 @login_required
 def account() -> str:

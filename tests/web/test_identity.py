@@ -437,3 +437,17 @@ def test_a_reset_password_is_told_by_mail(world: World) -> None:
             select(OutboxMessage.body).where(OutboxMessage.to_email == who.email)
         ).all()
     assert any("chosen for your Mentorflow account through a link" in body for body in bodies)
+
+
+def test_typing_keeps_a_session_from_going_idle(world: World, web_clock) -> None:  # type: ignore[no-untyped-def]
+    """What static/keep-alive.js asks while someone types a long answer."""
+    writer = world.browser(world.stranger, fresh=True)
+    for _ in range(3):  # 75 minutes without a page, but typing all along
+        web_clock.advance(25 / (24 * 60))
+        assert writer.get("/session/alive").status_code == 204
+    assert writer.get("/me").status_code == 200
+    web_clock.advance(31 / (24 * 60))  # then 31 minutes of nothing at all
+    assert writer.get("/session/alive").status_code == 401
+    assert 'data-signed-in="yes"' in world.browser(world.stranger, fresh=True).get("/me").get_data(
+        as_text=True
+    )

@@ -32,3 +32,19 @@ def test_a_password_can_be_shown_before_it_is_sent(
     person.shot("identity-01-register-password")
     person.register()  # and the rest of the way in, by the link the server logged
     person.shot("identity-02-signed-in")
+
+
+def test_typing_tells_the_server_someone_is_there(
+    live_server: LiveServer, browsers: Browsers
+) -> None:
+    person = browsers("tina.typist@das.example.org", "Tina Typist")
+    person.register()
+    page = person.page
+    page.clock.install()
+    page.goto("/account")
+    box = page.locator("#current")
+    box.press_sequentially("abc")  # just after a page: nothing to tell yet
+    page.clock.fast_forward("05:01")
+    with page.expect_request("**/session/alive") as asked:
+        box.press_sequentially("d")
+    assert asked.value.response().status == 204  # type: ignore[union-attr]
