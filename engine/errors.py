@@ -85,6 +85,13 @@ class DatabaseFailed(MentorflowError):
     sentence with the driver's own words (never a statement dump or a password)."""
 
 
+class Clashed(Conflict):
+    """A write met the same write made at the same moment (a unique key held twice)."""
+
+    def __init__(self, message: str = "This clashed with another change made at the same time."):
+        super().__init__(message)
+
+
 class StaleVersion(Conflict):
     def __init__(self, message: str = ""):
         super().__init__(

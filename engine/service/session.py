@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..definition.program import Program
 from ..errors import (
+    Clashed,
     Conflict,
     Forbidden,
     NotFound,
@@ -97,7 +98,7 @@ class ServiceBase:
                 raise Conflict("The database was busy with another change; try again.") from None
             raise failed(exc) from None
         except IntegrityError:
-            raise Conflict("This clashed with another change made at the same time.") from None
+            raise Clashed() from None
         except SQLAlchemyError as exc:
             raise failed(exc) from None
         finally:

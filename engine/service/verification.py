@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ..errors import Forbidden, InvalidAnswers
+from ..errors import Clashed, Forbidden, InvalidAnswers
 from ..records.store import Person
 from ..rules.access import Actor, actor_for
 from .links import RESET, VERIFY, AccountMail, find_link, issue_link, retire_links
@@ -51,6 +51,15 @@ class Verification(AccountMail):
         if errors:
             raise InvalidAnswers(errors)
         hashed = hash_password(password)  # for every address alike, so the time says nothing
+        try:
+            message = self._take_registration(email, name, hashed)
+        except Clashed:
+            # The same address registered at the same moment (a double press, two tabs):
+            # that registration mails the link; this press is answered just like it.
+            return
+        self._send_account_mail(message)
+
+    def _take_registration(self, email: str, name: str, hashed: str) -> int | None:
         with self.transaction() as session:
             person = find_person(session, email)
             if person is not None and person.email_verified_at is not None:
@@ -70,7 +79,7 @@ class Verification(AccountMail):
                 person.name = name.strip()
                 person.password_hash = hashed
                 message = self._queue_verification(session, person)
-        self._send_account_mail(message)
+        return message
 
     def resend_verification(self, actor: Actor) -> None:
         """Mail a new link to the signed-in, not yet verified person."""

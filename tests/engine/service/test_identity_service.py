@@ -4,12 +4,13 @@ takes only a verified address, invitations bind roles, sessions end on the serve
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import select
 
 from mentorflow.engine.errors import Forbidden, InvalidAnswers, NotFound, Unverified
-from mentorflow.engine.records.store import AccountToken, OutboxMessage
+from mentorflow.engine.records.store import AccountToken, OutboxMessage, Person
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
 from mentorflow.engine.service.accounts import SignInRefused
 from mentorflow.engine.service.workflow import Workflow
@@ -222,3 +223,30 @@ def test_a_session_alone_cannot_give_a_single_sign_on_account_a_password(
         workflow.change_password(actor, "", "a password of my own", keep=token)
     with pytest.raises(SignInRefused):
         workflow.sign_in("sso@example.gov", "a password of my own")
+
+
+def test_registering_the_same_address_at_once_makes_one_account(workflow: Workflow) -> None:
+    """A double press, or two tabs: every press is answered as a registration, never a
+    failure, and one account is made (issue 11, finding 1)."""
+    presses = 8
+    barrier = threading.Barrier(presses)
+    failures: list[BaseException] = []
+
+    def press() -> None:
+        barrier.wait()
+        try:
+            workflow.register("twice@example.gov", "Tw Ice", PASSWORD)
+        except BaseException as exc:  # noqa: BLE001 - every failure is the finding
+            failures.append(exc)
+
+    threads = [threading.Thread(target=press) for _ in range(presses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with workflow.db.session() as session:
+        assert (
+            len(session.scalars(select(Person).where(Person.email == "twice@example.gov")).all())
+            == 1
+        )
