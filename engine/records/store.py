@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -109,6 +110,17 @@ class Enrollment(Base):
     __table_args__ = (
         Index("ix_enrollments_program_state", "program_id", "role", "state"),
         Index("ix_enrollments_person", "person_id", "program_id"),
+        # One open enrollment per person, program and role, held by the database itself:
+        # two presses of "Apply" at the same moment cannot both write one.
+        Index(
+            "uq_enrollments_open",
+            "person_id",
+            "program_id",
+            "role",
+            unique=True,
+            sqlite_where=text("is_final = 0"),
+            postgresql_where=text("NOT is_final"),
+        ),
     )
     id: Mapped[str] = mapped_column(String(16), primary_key=True, default=new_id)
     program_id: Mapped[str] = mapped_column(String(63))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..definition.lifecycle import destination
 from ..definition.program import Program, Transition
 from ..errors import (
+    Clashed,
     Conflict,
     Forbidden,
     GuardsFailed,
@@ -79,13 +80,23 @@ class WorkflowBase(ServiceBase):
             raise Forbidden("Sign in to apply.")
         if not actor.verified:
             raise Unverified()
-        with self.transaction() as session:
-            person = session.get(Person, actor.person_id)
-            if person is None:
-                raise NotFound("There is no such person.")
-            return EnrollmentSnapshot.of(
-                self._enroll(session, program, role, person, answers, actor)
-            )
+        try:
+            with self.transaction() as session:
+                person = session.get(Person, actor.person_id)
+                if person is None:
+                    raise NotFound("There is no such person.")
+                return EnrollmentSnapshot.of(
+                    self._enroll(session, program, role, person, answers, actor)
+                )
+        except Clashed:
+            # The same application written at the same moment (a double press, two tabs):
+            # the database kept one, and this press is answered with it.
+            with self.reading() as session:
+                found = open_enrollments(session, program, role, [actor.email])
+                enrollment = session.get(Enrollment, found.get(actor.email, ""))
+                if enrollment is None:
+                    raise
+                return EnrollmentSnapshot.of(enrollment)
 
     def open_for_applications(self, program_id: str, role: str) -> Program:
         """The program, when people may apply to it as `role` now: NotFound for a role it

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import inspect, text
 
 from mentorflow.engine.records.database import (
@@ -63,5 +65,35 @@ def test_identity_migration_keeps_todays_accounts_working(db_url: str) -> None:
         command.downgrade(alembic_config(engine), "0003")  # and back, losing no person
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM people")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_two_open_enrollments_stop_the_upgrade_in_one_sentence(db_url: str) -> None:
+    """0005: records an earlier double press left are named, never silently merged."""
+    engine = create_db_engine(db_url)
+    at = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    try:
+        command.upgrade(alembic_config(engine), "0004")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO people (id, email, name, is_admin, created_at, admin_by_provider) "
+                    "VALUES ('p1', 'twice@example.gov', 'Tw', false, :at, false)"
+                ),
+                {"at": at},
+            )
+            for enrollment_id in ("e1", "e2"):
+                connection.execute(
+                    text(
+                        "INSERT INTO enrollments (id, program_id, role, person_id, state, "
+                        "state_since, revision, version, is_final, created_at, updated_at) "
+                        "VALUES (:id, 'small-program', 'mentee', 'p1', 'applied', :at, 1, 1, "
+                        "false, :at, :at)"
+                    ),
+                    {"id": enrollment_id, "at": at},
+                )
+        with pytest.raises(CommandError, match=r"1 person holds two open enrollments .*e1 and e2"):
+            upgrade(engine)
     finally:
         engine.dispose()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mentorflow.engine.errors import Conflict
-from mentorflow.engine.records.store import Event
+from mentorflow.engine.records.store import Enrollment, Event
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import People
 
@@ -69,3 +69,37 @@ def test_a_write_based_on_an_old_version_is_refused(
     coordinator = people.person("cora@example.gov", coordinates="small-program")
     with pytest.raises(Conflict, match="changed this record"):
         workflow.take(mentee.id, "decline", coordinator, expected_version=mentee.version - stale_by)
+
+
+def test_an_application_sent_twice_at_once_makes_one_enrollment(
+    workflow: Workflow, people: People
+) -> None:
+    """A double press, or two tabs (issue 11, finding 1): one open enrollment, and every
+    press is answered with it."""
+    ada = people.person("ada@example.gov")
+    start = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def press() -> None:
+        start.wait()
+        try:
+            result = workflow.apply("small-program", "mentee", ada, ANSWERS).id
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            result = type(exc).__name__
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=press) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with workflow.db.session() as session:
+        enrollments = session.scalars(
+            select(Enrollment.id).where(Enrollment.person_id == ada.person_id)
+        ).all()
+    assert len(enrollments) == 1, outcomes
+    # Presses that met the first one at the same moment get its outcome; a later press
+    # (the first one finished) is told the person is enrolled already.
+    assert set(outcomes) <= {enrollments[0], "AlreadyEnrolled"}, outcomes
