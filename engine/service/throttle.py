@@ -16,7 +16,8 @@ The policy never locks the owner out of an account:
 - Per account: after `ACCOUNT_FREE_FAILURES` failures in `ACCOUNT_WINDOW`, each further
   check waits 2, 4, 8 ... seconds (at most `BACKOFF_CAP`) after the last failure: a slow
   trickle of guesses, never a locked door. A client that signed in to the account within
-  `KNOWN_CLIENT_FOR` skips this wait, so an attacker elsewhere cannot keep the owner out.
+  `KNOWN_CLIENT_FOR` skips this wait (and the ceiling below), so an attacker elsewhere
+  cannot keep the owner out.
 - In all: at most `CHECKS_PER_SECOND` password checks a second across every worker, since
   each costs tens of milliseconds of CPU (scrypt); beyond that people are asked to try
   again in a moment.
@@ -29,6 +30,7 @@ deletes older ones, so the table never grows without end and no sign-in pays muc
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import math
 
 from sqlalchemy import delete, func, or_, select, update
@@ -61,7 +63,7 @@ def admit(session: Session, email: str, client: str, now: dt.datetime) -> int:
     """Record that the password of `email` is about to be checked for `client`, and give
     the row's id to `settle` afterwards; SignInRefused (throttled) when the check may not
     be made now. Call in a transaction of its own, committed before the check begins."""
-    client = client[:CLIENT_LENGTH]
+    client = client_key(client)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(ADMISSION_LOCK)))
     # Insert first: on SQLite the first write takes the database's write lock, so the
@@ -95,7 +97,8 @@ def admit(session: Session, email: str, client: str, now: dt.datetime) -> int:
                 throttled=True,
             )
 
-    if not _known(session, email, client, now):
+    known = _known(session, email, client, now)
+    if not known:
         count, last = session.execute(
             select(func.count(), func.max(LoginAttempt.at)).where(
                 others,
@@ -114,12 +117,28 @@ def admit(session: Session, email: str, client: str, now: dt.datetime) -> int:
                     throttled=True,
                 )
 
+    if known:  # the owner at a place they signed in from: no flood elsewhere keeps them out
+        return attempt.id
     recent = session.scalar(
         select(func.count()).where(others, LoginAttempt.at > now - dt.timedelta(seconds=1))
     )
     if (recent or 0) >= CHECKS_PER_SECOND:
         raise SignInRefused(BUSY, throttled=True)
     return attempt.id
+
+
+def client_key(address: str) -> str:
+    """Whom the per-client limit counts: the address, or for IPv6 its /64 network, since
+    one machine is usually given a whole /64 and could try from a new address each time."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:CLIENT_LENGTH]
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def backoff(failures: int) -> dt.timedelta:

@@ -246,6 +246,19 @@ def test_all_workers_together_check_at_most_twenty_passwords_a_second(
     assert workflow.sign_in(last.email, RIGHT, client="192.0.2.1") == last
 
 
+def test_a_flood_of_checks_does_not_keep_the_owner_out_at_home(
+    workflow: Workflow, people: People, clock: Clock
+) -> None:
+    """The ceiling holds the crowd back, not the owner where they signed in before."""
+    owner = people.person("owner@example.gov")
+    assert workflow.sign_in(owner.email, RIGHT, client=OWNER_AT_HOME) == owner
+    seconds(clock, 3600)
+    for i in range(throttle.CHECKS_PER_SECOND):  # failures from fresh places, same second
+        outcome(workflow, f"x{i}@example.gov", WRONG, f"2001:db8:{i + 1}::1")
+    assert outcome(workflow, owner.email, RIGHT, "192.0.2.1") == "held"  # a new place waits
+    assert workflow.sign_in(owner.email, RIGHT, client=OWNER_AT_HOME) == owner
+
+
 @pytest.fixture
 def scrypt_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The cost (n) of every scrypt computation made."""
@@ -317,3 +330,18 @@ def test_old_rows_are_purged_now_and_then(
         left = set(session.scalars(select(LoginAttempt.client)))
     expected = {client for (client, _, _), kept in kept_and_gone.items() if kept}
     assert left == expected | {OWNER_AT_HOME}
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"),  # the same machine's next address
+        ("::ffff:203.0.113.9", "203.0.113.9"),  # IPv4 as IPv6 sockets report it
+        ("", ""),
+        ("not an address", "not an address"),
+    ],
+)
+def test_a_client_is_counted_by_its_address_or_its_ipv6_network(address: str, key: str) -> None:
+    assert throttle.client_key(address) == key
