@@ -27,6 +27,9 @@ class Identity:
     session_lifetime: dt.timedelta = dt.timedelta(hours=12)
     password_login: bool = True  # False: single sign-on is the only way in
     roles_claim: str | None = None  # the ID token claim that grants staff roles
+    # Send account mail off the caller's thread (the web app: a request's duration then
+    # says nothing about the address); commands send it before they end.
+    mail_in_background: bool = False
 
     @property
     def secure(self) -> bool:

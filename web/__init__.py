@@ -42,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **_single_sign_on_config(settings),
     )
     app.config.update(config or {})
-    identity = _identity(app.config, settings)
+    identity = replace(_identity(app.config, settings), mail_in_background=True)
     sso = bool(app.config["MENTORFLOW_OIDC_ISSUER"])
     if not sso and not identity.password_login:
         raise MentorflowError("Without passwords, single sign-on is the only way in: configure it.")

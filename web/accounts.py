@@ -60,6 +60,8 @@ def _load(token: str) -> Account | None:
 
 def begin_session(who: Actor) -> None:
     """Sign `who` in: a new session on the server, its token in the cookie."""
+    if current_user.is_authenticated:  # whoever was signed in here before is signed out
+        workflow().end_session(_session_token())
     session.clear()  # nothing from before signing in carries over
     token = workflow().start_session(who, client=request.remote_addr or "")
     login_user(Account(token, who))
@@ -134,13 +136,19 @@ def verify_again() -> Response:
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token: str) -> Any:
-    if request.method == "GET":
-        return render_template("accounts/verify.html", link=workflow().verification_link(token))
-    person_id = workflow().verify_email(token)
-    if current_user.is_authenticated and current_user.actor.person_id == person_id:
-        return redirect(url_for("participant.me"), code=303)
-    flash("Your e-mail address is verified: sign in.")
-    return redirect(url_for("accounts.login"), code=303)
+    link = workflow().verification_link(token)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            who = workflow().verify_email(token, request.form.get("password", ""))
+        except InvalidAnswers as exc:
+            errors = exc.errors
+        else:
+            begin_session(who)  # the mailbox and the password: signed in
+            return redirect(url_for("participant.me"), code=303)
+    return render_template("accounts/verify.html", link=link, errors=errors), (
+        400 if errors else 200
+    )
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

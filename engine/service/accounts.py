@@ -35,7 +35,7 @@ from .people import (
     normalise_email,
     stand_in_hash,
 )
-from .sessions import AccountSessions, end_sessions
+from .sessions import AccountSessions, end_sessions, prove_address
 from .verification import PASSWORDS_OFF, Verification
 
 
@@ -77,9 +77,27 @@ class Accounts(Verification, Invitations, AccountSessions):
             throttle.settle(session, attempt, ok, now)
             found = session.get(Person, person_id) if ok else None
             actor = actor_for(session, found) if found is not None else None
+            managed = found is not None and self._roles_from_provider(session, found)
         if actor is None:
             raise SignInRefused("That e-mail address and password do not match an account.")
+        if managed:
+            # Roles the provider grants are taken away there; a password must not keep them.
+            raise SignInRefused(
+                "Your roles here come from your agency's sign-in: sign in with your agency account."
+            )
         return actor
+
+    def _roles_from_provider(self, session: Session, person: Person) -> bool:
+        if self.identity.roles_claim is None:
+            return False
+        return person.admin_by_provider or (
+            session.scalars(
+                select(StaffRole.id).where(
+                    StaffRole.person_id == person.id, StaffRole.granted_by == "provider"
+                )
+            ).first()
+            is not None
+        )
 
     def find_actor(self, email: str) -> Actor | None:
         """The person with an account at this e-mail address, if any."""
@@ -144,9 +162,9 @@ class Accounts(Verification, Invitations, AccountSessions):
             person = get_or_create_person(session, email, name)
             if person.email_verified_at is None:
                 # A password chosen by whoever registered this address without ever
-                # proving it is not the owner's: it goes.
+                # proving it is not the owner's: it goes, with their sessions.
                 person.password_hash = None
-                person.email_verified_at = now
+                prove_address(session, person, now)
             if self.identity.roles_claim is not None:
                 self._follow_roles_claim(session, person, provider_roles)
             bind_invitations(session, person, now)

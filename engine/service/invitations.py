@@ -23,7 +23,7 @@ from ..rules.access import Actor, actor_for
 from .links import INVITE, AccountMail, find_link, issue_link
 from .passwords import password_problem
 from .people import get_or_create_person, hash_password, looks_like_email
-from .sessions import end_sessions
+from .sessions import end_sessions, prove_address
 
 MANAGE_STAFF = "Only an admin may manage staff."
 
@@ -122,7 +122,7 @@ class Invitations(AccountMail):
             person = get_or_create_person(session, email, name)
             if password is not None:
                 person.password_hash = hash_password(password)
-                person.email_verified_at = person.email_verified_at or now
+                prove_address(session, person, now)
                 bind_role(session, person, grant)
                 return f"{person.email} is now {what}."
             token = issue_link(session, person, INVITE, now, grant=grant, by=actor.person_id)
@@ -180,7 +180,7 @@ class Invitations(AccountMail):
                 person.password_hash = hash_password(password)
                 person.name = name.strip()
                 end_sessions(session, person.id, now)
-            person.email_verified_at = person.email_verified_at or now
+            prove_address(session, person, now)
             bind_role(session, person, link.grant or {})
             link.used_at = now
             session.flush()

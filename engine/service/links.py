@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import threading
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -131,7 +133,13 @@ class AccountMail(WorkflowBase):
         if message_id is None:
             return
         if self.identity.smtp_url:
-            deliver_now(self.db, self.identity.smtp_url, [message_id], self.clock())
+            send = partial(deliver_now, self.db, self.identity.smtp_url, [message_id], self.clock())
+            if self.identity.mail_in_background:
+                # Off the request: how long the mail server takes must not tell anyone
+                # whether an address has an account (reset, register).
+                threading.Thread(target=send, name="account-mail", daemon=True).start()
+            else:  # a command waits for it, or it would end before the mail is sent
+                send()
             return
         with self.reading() as session:
             message = session.get(OutboxMessage, message_id)

@@ -54,6 +54,14 @@ class OpenSession:
     current: bool  # the one this page was asked from
 
 
+def prove_address(session: Session, person: Person, now: dt.datetime) -> None:
+    """The person has just proved the address is theirs. Sessions begun before, when
+    nobody had proved it, may belong to whoever registered it first: they all end."""
+    if person.email_verified_at is None:
+        person.email_verified_at = now
+        end_sessions(session, person.id, now)
+
+
 class AccountSessions(WorkflowBase):
     def start_session(self, actor: Actor, client: str = "") -> str:
         """A new session for the person; its token goes in their cookie."""
@@ -133,6 +141,8 @@ class AccountSessions(WorkflowBase):
     def end_open_session(self, actor: Actor, session_id: int) -> None:
         """End one of the person's own sessions (another device's)."""
         now = self.clock()
+        if not 0 < session_id < 2**31:  # no such row, and no number a database refuses
+            raise NotFound("There is no such session.")
         with self.transaction() as session:
             found = session.get(AccountSession, session_id)
             if found is None or found.person_id != actor.person_id:

@@ -21,8 +21,14 @@ from ..records.store import Person
 from ..rules.access import Actor, actor_for
 from .links import RESET, VERIFY, AccountMail, find_link, issue_link, retire_links
 from .passwords import password_problem
-from .people import find_person, get_or_create_person, hash_password, looks_like_email
-from .sessions import end_sessions
+from .people import (
+    check_password,
+    find_person,
+    get_or_create_person,
+    hash_password,
+    looks_like_email,
+)
+from .sessions import end_sessions, prove_address
 
 PASSWORDS_OFF = "Sign in with your agency account: this site takes no passwords."
 
@@ -78,6 +84,8 @@ class Verification(AccountMail):
                 person = get_or_create_person(session, email, name)
                 person.name = name.strip()
                 person.password_hash = hashed
+                # Whoever registered it before proved nothing: their sessions end.
+                end_sessions(session, person.id, self.clock())
                 message = self._queue_verification(session, person)
         return message
 
@@ -117,17 +125,28 @@ class Verification(AccountMail):
             assert person is not None
             return LinkView(person.email, person.name)
 
-    def verify_email(self, token: str) -> str:
-        """Follow the link: the address is proved. Returns the person's id."""
+    def verify_email(self, token: str, password: str) -> Actor:
+        """Follow the link, with the account's password: the address is proved, and every
+        session begun before ends. The password is asked so that a link mailed to the
+        owner cannot prove a password someone else chose (whoever registered last sets
+        it, and only the mailbox's owner can follow the link)."""
         now = self.clock()
         with self.transaction() as session:
             link = find_link(session, token, VERIFY, now)
-            link.used_at = now
             person = session.get(Person, link.person_id)
             assert person is not None
-            if person.email_verified_at is None:
-                person.email_verified_at = now
-            return person.id
+            if not check_password(person.password_hash, password):
+                raise InvalidAnswers(
+                    {
+                        "password": "That is not the password chosen when this address was "
+                        "last registered. If it was not you who chose it, register again: "
+                        "a new link will come."
+                    }
+                )
+            link.used_at = now
+            prove_address(session, person, now)
+            session.flush()
+            return actor_for(session, person)
 
     def request_password_reset(self, email: str) -> None:
         """Mail a link that sets a new password, when the address has an account; the
@@ -172,7 +191,7 @@ class Verification(AccountMail):
             if problem:
                 raise InvalidAnswers({"password": problem})
             person.password_hash = hash_password(password)
-            person.email_verified_at = person.email_verified_at or now
+            prove_address(session, person, now)
             retire_links(session, person, RESET, now)
             end_sessions(session, person.id, now)
             message = self._queue_account_mail(

@@ -172,6 +172,11 @@ TABLE = [
         errors=("current",),
     ),
     Route("POST", "/account/sessions/999999999/end", "302 404 404 404 404 404 404 404"),
+    Route(
+        "POST",
+        "/account/sessions/99999999999999999999999/end",
+        "302 404 404 404 404 404 404 404",
+    ),
     # (POST /account/sign-out-everywhere ends every session of the person, so it is
     # tested in test_identity.py on people of its own.)
     # ------------------------------------------------------------ applying, my enrollments

@@ -48,7 +48,7 @@ def test_an_unverified_account_has_no_role_and_applies_to_nothing(
     with pytest.raises(Unverified):
         workflow.apply(GENERAL, "mentee", actor, answers)
     assert workflow.my_enrollments(actor) == ()
-    workflow.verify_email(mailed_token(workflow, "new@example.gov", "/verify/"))
+    workflow.verify_email(mailed_token(workflow, "new@example.gov", "/verify/"), PASSWORD)
     actor = workflow.sign_in("new@example.gov", PASSWORD)
     assert actor.verified and len(workflow.my_enrollments(actor)) == 1
 
@@ -250,3 +250,16 @@ def test_registering_the_same_address_at_once_makes_one_account(workflow: Workfl
             len(session.scalars(select(Person).where(Person.email == "twice@example.gov")).all())
             == 1
         )
+
+
+def test_roles_from_the_provider_are_not_kept_by_signing_in_with_a_password(
+    claimed: Workflow,
+) -> None:
+    claimed.sign_in_with_provider("pat@example.gov", True, "Pat", ["mentorflow:admin"])
+    claimed.request_password_reset("pat@example.gov")
+    claimed.reset_password(mailed_token(claimed, "pat@example.gov", "/reset/"), PASSWORD)
+    with pytest.raises(SignInRefused, match="agency's sign-in"):
+        claimed.sign_in("pat@example.gov", PASSWORD)
+    # Once the provider no longer grants any, the password signs in (as a participant).
+    claimed.sign_in_with_provider("pat@example.gov", True, "Pat", [])
+    assert not claimed.sign_in("pat@example.gov", PASSWORD).is_admin

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
+import time
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -161,6 +162,26 @@ def test_mail_about_an_account_is_sent_at_once(
     with db.session() as session:
         (message,) = session.scalars(select(OutboxMessage)).all()
         assert message.sent_at is not None  # the daily run will not send it again
+
+
+def test_the_web_app_sends_account_mail_off_the_request(
+    smtp: tuple[Keeper, str],
+    programs: dict,  # type: ignore[type-arg]
+    db: Database,
+) -> None:
+    """So that how long the mail server takes cannot tell whether an address has an
+    account (a reset asked for an unknown address sends nothing)."""
+    keeper, url = smtp
+    identity = Identity(smtp_url=url, mail_in_background=True)
+    Workflow(programs, db, identity=identity).register(
+        "nia@example.gov", "Nia", "correct horse battery"
+    )
+    for _ in range(100):
+        if keeper.received:
+            break
+        time.sleep(0.05)
+    ((to, mail),) = keeper.received
+    assert to == ["nia@example.gov"] and "/verify/" in mail.get_content()
 
 
 def test_without_smtp_mail_about_an_account_is_written_whole_to_the_log(
