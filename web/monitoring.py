@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
+from mentorflow.engine.figures.csv_cells import write_rows
 from mentorflow.web.boundary import actor, workflow
 
 bp = Blueprint("monitoring", __name__)
@@ -49,9 +49,7 @@ def recognition(program_id: str) -> str:
 def recognition_csv(program_id: str) -> Response:
     columns, rows = workflow().recognition_table(program_id, actor())
     text = io.StringIO()
-    out = csv.writer(text)
-    out.writerow(columns)
-    out.writerows(rows)
+    write_rows(text, columns, rows)
     return Response(
         text.getvalue(),
         mimetype="text/csv",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, render_template, request
@@ -10,6 +9,7 @@ from flask_login import login_required
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
+from mentorflow.engine.figures.csv_cells import write_rows
 from mentorflow.engine.figures.reports import (
     FILTER_KEYS,
     Filters,
@@ -104,7 +104,7 @@ def export(program_id: str) -> Response:
     if problems:
         return Response(" ".join(problems) + "\n", status=400, mimetype="text/plain")
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(csv_rows(reports))
+    write_rows(out, None, csv_rows(reports), lineterminator="\r\n")
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{program_id}-reports.csv"'
     return response

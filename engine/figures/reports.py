@@ -49,6 +49,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -508,12 +509,15 @@ def program_reports(
     return found
 
 
-def csv_rows(reports: Iterable[Report]) -> Iterable[tuple[str, str, str, str]]:
-    """The export: `report, item, measure, value`, a suppressed value left empty."""
+def csv_rows(reports: Iterable[Report]) -> Iterable[tuple[str, str, str, Decimal | str]]:
+    """The export: `report, item, measure, value`, a suppressed value left empty. Values
+    are numbers written as the tables show them; as numbers (not text) they are never
+    taken for formulas, negative ones included (see csv_cells)."""
     yield ("report", "item", "measure", "value")
     for report in reports:
         for row in report.rows:
-            yield (report.id, row.item, row.measure, format_value(row.value))
+            text = format_value(row.value)
+            yield (report.id, row.item, row.measure, Decimal(text) if text else "")
 
 
 def by_id(reports: Iterable[Report]) -> Mapping[str, Report]:

@@ -6,12 +6,12 @@ from the service (`export_program`); this only writes them.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import click
 
+from mentorflow.engine.figures.csv_cells import write_rows
 from mentorflow.engine.figures.export import (
     ENROLLMENT_COLUMNS,
     EVENT_COLUMNS,
@@ -73,7 +73,5 @@ def export(program_id: str, format_: str, out_dir: str) -> None:
         return
     for name, columns, rows in tables:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
-            out = csv.writer(f)
-            out.writerow(columns)
-            out.writerows(csv_rows(rows, columns))
+            write_rows(f, columns, csv_rows(rows, columns))
     click.echo(f"Wrote {counts} as CSV into {folder} for {program.title}.")

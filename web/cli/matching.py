@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
 from mentorflow.engine.definition.program import Program
+from mentorflow.engine.figures.csv_cells import write_rows
 from mentorflow.engine.service.matching_review import score_text
 from mentorflow.engine.service.workflow import SYSTEM_ACTOR
 
@@ -82,13 +83,24 @@ def _write_match_csv(path: str, program: Program, result: Any, emails: dict[str,
     """One row per proposal (its criteria's points), then one per mentee left without a
     mentor (the reason in the last column, empty for proposals)."""
     criteria = [c.id for c in program.matching.criteria] if program.matching else []
+
+    def number(value: float) -> Decimal:
+        # Written as the pages show it (10, 1.5, 0.67), but as a number: text starting
+        # with '-' would be marked as a formula, and the column would no longer add up.
+        return Decimal(score_text(value))
+
+    rows: list[list[object]] = [
+        [
+            emails[p.mentee_id],
+            emails[p.mentor_id],
+            number(p.score),
+            *[number(p.points.get(c, 0.0)) for c in criteria],
+            "",
+        ]
+        for p in result.proposals
+    ]
+    rows += [
+        [emails[u.mentee_id], "", "", *([""] * len(criteria)), u.reason] for u in result.unmatched
+    ]
     with Path(path).open("w", encoding="utf-8", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["mentee_email", "mentor_email", "score", *criteria, "reason"])
-        for p in result.proposals:
-            points = [score_text(p.points.get(c, 0.0)) for c in criteria]
-            out.writerow(
-                [emails[p.mentee_id], emails[p.mentor_id], score_text(p.score), *points, ""]
-            )
-        for u in result.unmatched:
-            out.writerow([emails[u.mentee_id], "", "", *([""] * len(criteria)), u.reason])
+        write_rows(f, ["mentee_email", "mentor_email", "score", *criteria, "reason"], rows)
