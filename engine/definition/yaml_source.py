@@ -11,7 +11,9 @@ a constructor do it, because that is where the safety rules live:
   stopping the parse;
 * aliases are expanded while counting nodes, so an alias bomb stops at a bound
   instead of expanding into memory;
-* `x-` keys are free annotations and are dropped here, before strict validation;
+* `x-` keys are free annotations: their values are walked with the same tag,
+  duplicate-key and expansion bounds as the rest (an annotation is still part of the
+  file), then dropped, before strict validation;
 * file size and nesting depth are bounded.
 
 Positions are kept per path (a tuple of keys and list indexes), so later phases can
@@ -115,7 +117,9 @@ class _Builder:
     def fail(self, node: Node, path: Path, message: str) -> None:
         self.problems.append(self.problem(node, path, message))
 
-    def build(self, node: Node, path: Path, depth: int) -> Any:
+    def build(self, node: Node, path: Path, depth: int, *, keep: bool = True) -> Any:
+        """The plain value of `node`; with keep=False (inside an `x-` annotation) the
+        node is only checked: no positions recorded, no scalar typed."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _Stop(
@@ -128,22 +132,21 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _Stop(self.problem(node, path, f"nested more than {MAX_DEPTH} levels deep"))
-        self.doc.value_pos.setdefault(path, _pos(node))
+        if keep:
+            self.doc.value_pos.setdefault(path, _pos(node))
         tag = str(node.tag)
-        if tag not in _ALLOWED_TAGS:
-            shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
-            self.fail(
-                node,
-                path,
-                f"the tag '{shown}' is not allowed: definitions hold plain data only "
-                "(text, numbers, true/false, lists and mappings)",
-            )
+        if not self.tag_allowed(node, path):
             return None
         if isinstance(node, MappingNode):
-            return self._mapping(node, path, depth)
+            return self._mapping(node, path, depth, keep)
         if isinstance(node, SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            return [
+                self.build(item, (*path, i), depth + 1, keep=keep)
+                for i, item in enumerate(node.value)
+            ]
         assert isinstance(node, ScalarNode)
+        if not keep:
+            return None
         text = node.value
         if node.style == ">":
             # ruamel's round-trip parser marks each fold of a folded block with BEL.
@@ -155,7 +158,20 @@ class _Builder:
             self.fail(node, path, f"'{node.value}' is not a valid {kind}")
             return None
 
-    def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def tag_allowed(self, node: Node, path: Path) -> bool:
+        tag = str(node.tag)
+        if tag in _ALLOWED_TAGS:
+            return True
+        shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+        self.fail(
+            node,
+            path,
+            f"the tag '{shown}' is not allowed: definitions hold plain data only "
+            "(text, numbers, true/false, lists and mappings)",
+        )
+        return False
+
+    def _mapping(self, node: MappingNode, path: Path, depth: int, keep: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
         seen: set[str] = set()
         merged: list[Node] = []
@@ -164,22 +180,31 @@ class _Builder:
                 merged.append(value_node)
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.fail(key_node, path, "a key must be plain text, not a list or mapping")
+                if keep:
+                    self.fail(key_node, path, "a key must be plain text, not a list or mapping")
+                else:
+                    self.build(key_node, path, depth + 1, keep=False)
+                    self.build(value_node, path, depth + 1, keep=False)
                 continue
             key = str(key_node.value)
+            if not self.tag_allowed(key_node, (*path, key)):
+                continue
             if key in seen:
                 self.fail(key_node, (*path, key), f"duplicate key '{key}'")
                 continue
             seen.add(key)
-            if key.startswith("x-"):
-                continue  # free annotation: never validated, never used
+            if not keep or key.startswith("x-"):
+                # A free annotation is never validated against the format nor used,
+                # but it is read like the rest, so its tags and aliases are bounded.
+                self.build(value_node, (*path, key), depth + 1, keep=False)
+                continue
             self.doc.key_pos.setdefault((*path, key), _pos(key_node))
             out[key] = self.build(value_node, (*path, key), depth + 1)
         # `<<: *base` fills in keys the mapping does not set itself.
         for source in merged:
             sources = source.value if isinstance(source, SequenceNode) else [source]
             for src in sources:
-                value = self.build(src, path, depth + 1)
+                value = self.build(src, path, depth + 1, keep=keep)
                 if not isinstance(value, dict):
                     self.fail(src, path, "'<<' must merge a mapping")
                     continue

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from ..browser_pattern import browser_pattern_problem, set_notation_problem
 from .kind import (
     FieldBase,
     FieldKind,
@@ -86,13 +88,27 @@ class TextKind(_Lengths):
     def own_problems(self, f: TextField, apply_form: bool) -> list[Problem]:
         found = super().own_problems(f, apply_form)
         if f.pattern is not None:
-            try:
-                re.compile(f.pattern)
-            except re.error as exc:
-                found.append((("pattern",), f"not a valid regular expression: {exc}"))
+            found.extend((("pattern",), message) for message in pattern_problems(f.pattern))
         elif f.pattern_message is not None:
             found.append((("pattern_message",), "pattern_message needs a pattern"))
         return found
+
+
+def pattern_problems(pattern: str) -> list[str]:
+    """Why `pattern` cannot be used: the server (Python's `re`) must compile it, and the
+    page's pattern attribute (JavaScript with the `v` flag) too, or the browser drops the
+    check without a word."""
+    try:
+        with warnings.catch_warnings():
+            # Python's FutureWarning about '[[' or '&&' in a class: reported below.
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(pattern)
+    except (re.error, OverflowError) as exc:
+        return [f"not a valid regular expression: {exc}"]
+    problem = browser_pattern_problem(pattern) or set_notation_problem(pattern)
+    if problem is not None:
+        return [f"the browser cannot use this pattern: {problem}"]
+    return []
 
 
 class TextareaKind(_Lengths):

@@ -280,3 +280,62 @@ def test_arbitrary_text_never_raises(text):
     doc, problems = read_yaml(text, FILE)
     assert doc is not None or problems
     assert all(p.line >= 1 and p.col >= 1 and p.file == FILE for p in problems)
+
+
+# An `x-` annotation is dropped after reading, but read like the rest of the file:
+# (text, line, col, location, start of the message)
+ANNOTATION_CASES = [
+    pytest.param(
+        "x-run: !!python/object/apply:os.system [ls]\na: 1\n", 1, 8, "x-run",
+        "the tag '!!python/object/apply:os.system' is not allowed", id="python-tag-top",
+    ),
+    pytest.param(
+        "a:\n  x-note:\n    deep: [1, !!python/name:os.system '']\n", 3, 15,
+        "a.x-note.deep[1]", "the tag '!!python/name:os.system' is not allowed",
+        id="python-tag-deep",
+    ),
+    pytest.param(
+        "items:\n  - {x-b: {c: !custom 1}, name: m}\n", 2, 15, "items[0].x-b.c",
+        "the tag '!custom' is not allowed", id="local-tag-in-list-entry",
+    ),
+    pytest.param(
+        "x-a:\n  ? !!python/name:os.system k\n  : 1\n", 2, 5, "x-a.k",
+        "the tag '!!python/name:os.system' is not allowed", id="tag-on-a-key",
+    ),
+    pytest.param(
+        "x-a: {k: 1, k: 2}\n", 1, 13, "x-a.k", "duplicate key 'k'", id="duplicate-key",
+    ),
+    pytest.param(
+        "x-a: &b {k: 1}\nx-c:\n  <<: *b\n  d: {<<: [1]}\n", 4, 12, "x-c.d",
+        "'<<' must merge a mapping", id="bad-merge",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "col", "location", "message"), ANNOTATION_CASES)
+def test_annotations_are_checked_like_the_rest(text, line, col, location, message):
+    doc, problems = read_yaml(text, FILE)
+    assert [(p.line, p.col, p.location) for p in problems] == [(line, col, location)]
+    assert problems[0].message.startswith(message)
+    assert doc is not None
+    assert not [p for p in [*doc.key_pos, *doc.value_pos] if any("x-" in str(s) for s in p)]
+
+
+def test_the_same_tags_outside_annotations_are_refused_too():
+    _, problems = read_yaml("? !!python/name:os.system k\n: 1\n", FILE)
+    assert [(p.line, p.col, p.location) for p in problems] == [(1, 3, "k")]
+
+
+def test_annotations_may_hold_any_plain_yaml():
+    doc = load("x-a:\n  ? [1, 2]\n  : {'!!str': !!int '3', n: ~}\n  <<: {m: 1}\nb: !!str 2\n")
+    assert doc.data == {"b": "2"}
+
+
+def test_alias_bomb_inside_an_annotation_is_refused(monkeypatch):
+    monkeypatch.setattr(yaml_source, "MAX_NODES", 3_000)
+    bomb = "".join("  " + line + "\n" for line in _bomb(levels=10, width=10).splitlines())
+    problems = refused("program: {id: p}\nx-lol:\n" + bomb)
+    assert len(problems) == 1
+    assert "more than 3000 values (an alias bomb?)" in problems[0].message
+    assert problems[0].location.startswith("x-lol.l3[")
+    assert 3 <= problems[0].line <= 6
