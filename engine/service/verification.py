@@ -21,7 +21,13 @@ from ..records.store import Person
 from ..rules.access import Actor, actor_for
 from .links import RESET, VERIFY, AccountMail, find_link, issue_link, retire_links
 from .passwords import password_problem
-from .people import find_person, get_or_create_person, hash_password, looks_like_email
+from .people import (
+    clean_name,
+    find_person,
+    get_or_create_person,
+    hash_password,
+    looks_like_email,
+)
 from .sessions import end_sessions
 
 PASSWORDS_OFF = "Sign in with your agency account: this site takes no passwords."
@@ -41,7 +47,7 @@ class Verification(AccountMail):
         if not self.identity.password_login:
             raise Forbidden(PASSWORDS_OFF)
         errors = {}
-        if not name.strip():
+        if not clean_name(name):
             errors["name"] = "Enter your name."
         if not looks_like_email(email):
             errors["email"] = "Enter your e-mail address, like name@agency.gov."
@@ -67,7 +73,7 @@ class Verification(AccountMail):
                 )
             else:
                 person = get_or_create_person(session, email, name)
-                person.name = name.strip()
+                person.name = clean_name(name)
                 person.password_hash = hashed
                 message = self._queue_verification(session, person)
         self._send_account_mail(message)
