@@ -243,9 +243,15 @@ class OpenItem(Base):
 
 
 class OutboxMessage(Base):
-    """Mail to send: written in the same transaction as what caused it."""
+    """Mail to send: written in the same transaction as what caused it.
+
+    A message the mailer cannot send is tried again after a wait that grows
+    (`next_try_at`) and set aside after a few tries, its error kept for the outbox page.
+    `dedupe_key` is set only by messages that must be queued once per recipient (a
+    reminder's occurrence); its unique index lets two runs at once write one."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ux_outbox_dedupe", "to_email", "dedupe_key", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     program_id: Mapped[str | None] = mapped_column(String(63), default=None)
     enrollment_id: Mapped[str | None] = mapped_column(ForeignKey("enrollments.id"), default=None)
@@ -255,6 +261,11 @@ class OutboxMessage(Base):
     reason: Mapped[str] = mapped_column(String(100))  # what caused it, to send nothing twice
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    next_try_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    set_aside_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class LoginAttempt(Base):

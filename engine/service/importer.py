@@ -45,7 +45,7 @@ from .applications import (
 )
 from .core import WorkflowBase
 from .notify import NewEnrollmentRecipients
-from .people import normalise_email
+from .people import clean_name, normalise_email
 
 PROGRESS_EVERY = 100  # rows between progress reports
 
@@ -280,7 +280,7 @@ def _person_name(form: Form, clean: dict[str, Any]) -> str:
     """An imported person's name: the apply form's `name` text field, when it has one."""
     field = form.fields.get("name")
     name = clean.get("name") if field is not None and field.type == "text" else None
-    return str(name).strip()[:200] if name else ""
+    return clean_name(str(name))[:200] if name else ""
 
 
 def _write_people(

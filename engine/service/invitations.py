@@ -22,7 +22,7 @@ from ..records.store import AccountToken, Person, StaffRole
 from ..rules.access import Actor, actor_for
 from .links import INVITE, AccountMail, find_link, issue_link
 from .passwords import password_problem
-from .people import get_or_create_person, hash_password, looks_like_email
+from .people import clean_name, get_or_create_person, hash_password, looks_like_email
 from .sessions import end_sessions, prove_address
 
 MANAGE_STAFF = "Only an admin may manage staff."
@@ -170,7 +170,7 @@ class Invitations(AccountMail):
             assert person is not None
             if self._needs_password(person):
                 errors = {}
-                if not name.strip():
+                if not clean_name(name):
                     errors["name"] = "Enter your name."
                 problem = password_problem(password, person.email)
                 if problem:
@@ -178,7 +178,7 @@ class Invitations(AccountMail):
                 if errors:
                     raise InvalidAnswers(errors)
                 person.password_hash = hash_password(password)
-                person.name = name.strip()
+                person.name = clean_name(name)
                 end_sessions(session, person.id, now)
             prove_address(session, person, now)
             bind_role(session, person, link.grant or {})

@@ -33,6 +33,10 @@ class OutboxRow:
     body: str
     reason: str
     sent_at: dt.datetime | None
+    attempts: int = 0  # tries to send it, counting one that succeeded
+    last_error: str | None = None  # why the latest try failed
+    next_try_at: dt.datetime | None = None  # after a failure: not tried before then
+    set_aside_at: dt.datetime | None = None  # failed too often: not tried again
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,19 @@ class Outbox(WorkflowBase):
         program = self.staff_program(program_id, actor)
         with self.reading() as session:
             messages = tuple(
-                OutboxRow(m.id, m.created_at, m.to_email, m.subject, m.body, m.reason, m.sent_at)
+                OutboxRow(
+                    m.id,
+                    m.created_at,
+                    m.to_email,
+                    m.subject,
+                    m.body,
+                    m.reason,
+                    m.sent_at,
+                    m.attempts,
+                    m.last_error,
+                    m.next_try_at,
+                    m.set_aside_at,
+                )
                 for m in session.scalars(
                     select(OutboxMessage)
                     .where(OutboxMessage.program_id == program.id)

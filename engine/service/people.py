@@ -20,11 +20,19 @@ from sqlalchemy.orm import Session
 from ..records.store import Person
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def clean_name(text: str) -> str:
+    """A name (or any one-line text a person chose) as it is kept: line breaks, tabs, NUL
+    and the other control characters become spaces and runs of space become one, so it
+    can go into a mail header or a page without breaking either."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
 
 
 def looks_like_email(email: str) -> bool:
@@ -66,9 +74,9 @@ def find_person(session: Session, email: str) -> Person | None:
 def get_or_create_person(session: Session, email: str, name: str = "") -> Person:
     person = find_person(session, email)
     if person is None:
-        person = Person(email=normalise_email(email), name=name.strip())
+        person = Person(email=normalise_email(email), name=clean_name(name))
         session.add(person)
         session.flush()
-    elif name and not person.name:
-        person.name = name.strip()
+    elif clean_name(name) and not person.name:
+        person.name = clean_name(name)
     return person

@@ -3,7 +3,9 @@
 A state's `reminder: {after_days, without, to, text}` is due once an enrollment has
 waited `after_days` days (in the state and, with `without`, since the last entry of that
 form) and again every `after_days` days while that holds. Each occurrence has a stable
-key kept in `OutboxMessage.reason`, so queueing twice the same day writes nothing new.
+key kept in `OutboxMessage.reason` and `dedupe_key`, so queueing twice the same day
+writes nothing new; the unique index on (to_email, dedupe_key) holds that even for two
+runs at once, whose second insert is skipped rather than failing the run.
 `service.desk.reminders_due` decides what is due; this module writes the messages.
 """
 
@@ -14,7 +16,8 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..definition.program import Program
@@ -22,7 +25,7 @@ from ..records.database import Database
 from ..records.store import OutboxMessage
 from .core import WorkflowBase
 from .desk import Due, reminders_due
-from .notify import recipients, write_messages
+from .notify import message_rows, recipients
 
 REASON_LENGTH = 100  # OutboxMessage.reason
 
@@ -101,11 +104,11 @@ def _program_reminders(
         addresses = tuple(recipients(session, program, enrollment, d.to))
         who = enrollment.person.display_name
         label = program.lifecycle_of(enrollment.role).label(d.state)
+        written = 0
         if key not in done and not dry_run:
-            write_messages(
-                session,
+            rows = message_rows(
                 program,
-                enrollment,
+                enrollment.id,
                 addresses,
                 f"Reminder: {who}",
                 f"{d.text}\n\n{who} ({program.roles[enrollment.role].label}) has "
@@ -113,6 +116,7 @@ def _program_reminders(
                 key,
                 now,
             )
+            written = _insert_once(session, [{**row, "dedupe_key": key} for row in rows])
         found.append(
             Occurrence(
                 program_id=program.id,
@@ -124,7 +128,20 @@ def _program_reminders(
                 period=d.period,
                 key=key,
                 to=addresses,
-                already_queued=key in done,
+                already_queued=key in done or (bool(addresses) and not written and not dry_run),
             )
         )
     return found
+
+
+def _insert_once(session: Session, rows: list[dict[str, object]]) -> int:
+    """Insert the rows that no earlier (or simultaneous) run wrote; return how many."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert: Insert
+    if dialect == "postgresql":
+        insert = postgresql.insert(OutboxMessage).on_conflict_do_nothing()
+    else:
+        insert = sqlite.insert(OutboxMessage).on_conflict_do_nothing()
+    return len(session.execute(insert.values(rows).returning(OutboxMessage.id)).all())

@@ -23,6 +23,7 @@ from .links import RESET, VERIFY, AccountMail, find_link, issue_link, retire_lin
 from .passwords import password_problem
 from .people import (
     check_password,
+    clean_name,
     find_person,
     get_or_create_person,
     hash_password,
@@ -47,7 +48,7 @@ class Verification(AccountMail):
         if not self.identity.password_login:
             raise Forbidden(PASSWORDS_OFF)
         errors = {}
-        if not name.strip():
+        if not clean_name(name):
             errors["name"] = "Enter your name."
         if not looks_like_email(email):
             errors["email"] = "Enter your e-mail address, like name@agency.gov."
@@ -82,7 +83,7 @@ class Verification(AccountMail):
                 )
             else:
                 person = get_or_create_person(session, email, name)
-                person.name = name.strip()
+                person.name = clean_name(name)
                 person.password_hash = hashed
                 # Whoever registered it before proved nothing: their sessions end.
                 end_sessions(session, person.id, self.clock())

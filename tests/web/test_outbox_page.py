@@ -77,3 +77,45 @@ def test_messages_newest_first_with_their_status(world: World) -> None:
 def test_the_desk_links_to_the_outbox(world: World) -> None:
     page = world.browser(world.coordinator).get(f"/p/{GENERAL}/coordinator").get_data(as_text=True)
     assert f'href="/p/{GENERAL}/outbox"' in page
+
+
+def test_a_failing_message_shows_its_error_and_when_it_is_set_aside(world: World) -> None:
+    now = world.workflow.clock()
+    retrying, set_aside = unique("retrying"), unique("aside")
+    with world.workflow.db.session() as session, session.begin():
+        session.add_all(
+            [
+                OutboxMessage(
+                    program_id=GENERAL,
+                    to_email=retrying,
+                    subject="Retrying",
+                    body="Tried once.",
+                    reason="test:retrying",
+                    created_at=now + dt.timedelta(days=2),
+                    attempts=1,
+                    last_error="SMTPRecipientsRefused: 452 <mailbox full>",
+                    next_try_at=now + dt.timedelta(days=2, minutes=15),
+                ),
+                OutboxMessage(
+                    program_id=GENERAL,
+                    to_email=set_aside,
+                    subject="Given up",
+                    body="Tried five times.",
+                    reason="test:aside",
+                    created_at=now + dt.timedelta(days=1),
+                    attempts=5,
+                    last_error="SMTPRecipientsRefused: 550 No such mailbox",
+                    set_aside_at=now + dt.timedelta(days=1, hours=21),
+                ),
+            ]
+        )
+    page = world.browser(world.coordinator).get(f"/p/{GENERAL}/outbox").get_data(as_text=True)
+    first = page[page.index(retrying) : page.index(set_aside)]
+    next_try = (now + dt.timedelta(days=2, minutes=15)).strftime("%Y-%m-%d %H:%M")
+    assert f"failed 1 time, tried again from {next_try}" in first
+    assert escape("SMTPRecipientsRefused: 452 <mailbox full>") in first
+    assert "set aside" not in first
+    second = page[page.index(set_aside) :]
+    assert "set aside after 5 tries" in second
+    assert "SMTPRecipientsRefused: 550 No such mailbox" in second
+    assert "<mailbox full>" not in page  # escaped

@@ -45,4 +45,7 @@ def remind(dry_run: bool) -> None:
     if settings.smtp_url is None:
         click.echo("No MENTORFLOW_SMTP_URL: the messages wait in the outbox (and the log).")
     else:
-        click.echo(f"{sent} messages sent, {failed} failed (retried on the next run).")
+        click.echo(
+            f"{sent} messages sent, {failed} failed (tried again by later runs, each wait "
+            "longer, and set aside after a few tries: the outbox page shows why)."
+        )

@@ -97,3 +97,39 @@ def test_two_open_enrollments_stop_the_upgrade_in_one_sentence(db_url: str) -> N
             upgrade(engine)
     finally:
         engine.dispose()
+
+
+def test_outbox_migration_keys_queued_reminders_once_each(db_url: str) -> None:
+    """0006: reminders queued before it get their key, only the earliest of a pair a past
+    race wrote twice (so the unique index can be built); account mail gets none."""
+    engine = create_db_engine(db_url)
+    try:
+        command.upgrade(alembic_config(engine), "0005")
+        with engine.begin() as connection:
+            for to, reason in [
+                ("ada@example.gov", "reminder:e1:active:x:1"),
+                ("ada@example.gov", "reminder:e1:active:x:1"),  # the race's double
+                ("max@example.gov", "reminder:e1:active:x:1"),
+                ("ada@example.gov", "account:verify"),
+                ("ada@example.gov", "account:verify"),
+            ]:
+                connection.execute(
+                    text(
+                        "INSERT INTO outbox (to_email, subject, body, reason, created_at) "
+                        "VALUES (:to, 's', 'b', :reason, :at)"
+                    ),
+                    {"to": to, "reason": reason, "at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC)},
+                )
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT dedupe_key, attempts, set_aside_at FROM outbox ORDER BY id")
+            ).all()
+        key = "reminder:e1:active:x:1"
+        assert [r[0] for r in rows] == [key, None, key, None, None]
+        assert {(r[1], r[2]) for r in rows} == {(0, None)}
+        command.downgrade(alembic_config(engine), "0005")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM outbox")).scalar() == 5
+    finally:
+        engine.dispose()

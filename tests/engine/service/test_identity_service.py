@@ -263,3 +263,41 @@ def test_roles_from_the_provider_are_not_kept_by_signing_in_with_a_password(
     # Once the provider no longer grants any, the password signs in (as a participant).
     claimed.sign_in_with_provider("pat@example.gov", True, "Pat", [])
     assert not claimed.sign_in("pat@example.gov", PASSWORD).is_admin
+
+
+INJECTED = "Carl\r\nBcc: x@evil.example"
+CLEANED = "Carl Bcc: x@evil.example"
+
+
+def stored_name(workflow: Workflow, email: str) -> str:
+    with workflow.db.session() as session:
+        name = session.scalars(select(Person.name).where(Person.email == email)).one()
+    return name
+
+
+def test_names_are_kept_without_control_characters_wherever_they_enter(
+    workflow: Workflow,
+) -> None:
+    workflow.register("carl@example.gov", INJECTED, PASSWORD)
+    assert stored_name(workflow, "carl@example.gov") == CLEANED
+
+    workflow.grant_staff(SYSTEM_ACTOR, "inv@example.gov", INJECTED, GENERAL)
+    assert stored_name(workflow, "inv@example.gov") == CLEANED
+    workflow.accept_invitation(
+        mailed_token(workflow, "inv@example.gov", "/invite/"), "Ivy\x00\nInvited", PASSWORD
+    )
+    assert stored_name(workflow, "inv@example.gov") == "Ivy Invited"
+
+    csv_text = (
+        "name,email,supervisor_email,years_of_service,interests,style\n"
+        '"Imp\r\nBcc: x@evil.example",imp@example.gov,boss@example.gov,1,Leadership,hands_on\n'
+    )
+    workflow.import_applications("small-program", "mentee", csv_text, actor=SYSTEM_ACTOR)
+    assert stored_name(workflow, "imp@example.gov") == "Imp Bcc: x@evil.example"
+
+
+@pytest.mark.parametrize("name", ["\r\n", "\x00\t", "  \x85 "])
+def test_a_name_of_control_characters_only_is_no_name(workflow: Workflow, name: str) -> None:
+    with pytest.raises(InvalidAnswers) as refused:
+        workflow.register("carl@example.gov", name, PASSWORD)
+    assert refused.value.errors == {"name": "Enter your name."}

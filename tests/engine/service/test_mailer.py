@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 import socket
 import time
 from collections.abc import Iterator
@@ -194,3 +195,114 @@ def test_without_smtp_mail_about_an_account_is_written_whole_to_the_log(
     (record,) = [r for r in caplog.records if r.name == "mentorflow.mail"]
     assert "To: nia@example.gov" in record.getMessage()
     assert "http://127.0.0.1:5000/verify/" in record.getMessage()
+
+
+# ------------------------------------------------ one bad message never stops the others
+
+INJECTED = "[Small Program] Reminder: Carl\r\nBcc: x@evil.example"
+
+
+def test_a_line_break_in_a_subject_is_sent_as_a_space_and_injects_nothing(
+    db: Database, smtp: tuple[Keeper, str]
+) -> None:
+    keeper, url = smtp
+    put(db, ("carl@example.gov", INJECTED, "Hello.\n"), *MESSAGES)
+    assert deliver(db, url, NOW) == (3, 0)
+    (to, first), *others = keeper.received
+    assert to == ["carl@example.gov"]  # no Bcc reached the envelope
+    assert str(first["Subject"]) == "[Small Program] Reminder: Carl Bcc: x@evil.example"
+    assert first["Bcc"] is None
+    assert [to for to, _ in others] == [["ada@example.gov"], ["max@example.gov"]]
+    assert [m.sent_at for m in outbox(db)] == [NOW, NOW, NOW]
+
+
+class Refuser(Keeper):
+    """Refuses every recipient at refused.example."""
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address.endswith("@refused.example"):
+            return "550 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_smtp() -> Iterator[tuple[Keeper, str]]:
+    keeper = Refuser()
+    controller = Controller(keeper, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield keeper, f"smtp://127.0.0.1:{controller.port}"
+    finally:
+        controller.stop()
+
+
+BAD = [
+    ("nobody@refused.example", "Refused by the server", "550\n"),
+    ("carl@example.gov\r\nBcc: x@evil.example", "A broken address", "Not an address.\n"),
+]
+
+
+def test_a_failing_message_is_retried_with_backoff_then_set_aside_and_never_blocks(
+    db: Database, refusing_smtp: tuple[Keeper, str]
+) -> None:
+    keeper, url = refusing_smtp
+    put(db, *BAD, MESSAGES[0])
+    assert deliver(db, url, NOW) == (1, 2)
+    assert [to for to, _ in keeper.received] == [["ada@example.gov"]]  # the good one went
+    refused, broken, good = outbox(db)
+    assert good.sent_at == NOW and good.attempts == 1 and good.last_error is None
+    for bad in (refused, broken):
+        assert bad.sent_at is None and bad.set_aside_at is None and bad.attempts == 1
+        assert bad.next_try_at == NOW + dt.timedelta(minutes=15)
+    assert refused.last_error is not None and "550" in refused.last_error
+    assert broken.last_error is not None and "address" in broken.last_error
+
+    # Not before its time: a run a minute early leaves both alone.
+    assert deliver(db, url, NOW + dt.timedelta(minutes=14)) == (0, 0)
+    assert [m.attempts for m in outbox(db)] == [1, 1, 1]
+
+    # Each further failure waits longer; the fifth sets it aside with its error kept.
+    at = NOW
+    for attempt, wait in enumerate([15, 60, 4 * 60, 16 * 60], start=2):
+        at += dt.timedelta(minutes=wait)
+        assert deliver(db, url, at - dt.timedelta(seconds=1)) == (0, 0)
+        assert deliver(db, url, at) == (0, 2)
+        refused, broken, _ = outbox(db)
+        assert refused.attempts == broken.attempts == attempt
+    assert refused.set_aside_at == broken.set_aside_at == at
+    assert refused.last_error is not None and "550" in refused.last_error
+    assert deliver(db, url, at + dt.timedelta(days=30)) == (0, 0)  # never tried again
+    assert len(keeper.received) == 1
+
+    # Later mail of every program still goes.
+    put(db, ("new@example.gov", "Later", "Only this one."))
+    assert deliver(db, url, at) == (1, 0)
+    assert keeper.received[-1][0] == ["new@example.gov"]
+
+
+def test_a_connection_lost_on_one_message_is_its_failure_and_the_rest_go_on_a_new_one(
+    db: Database, smtp: tuple[Keeper, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keeper, url = smtp
+    put(db, *MESSAGES)
+    real = smtplib.SMTP.send_message
+    calls = []
+
+    def drop_the_first(self: smtplib.SMTP, mail: EmailMessage) -> Any:
+        calls.append(self)
+        if len(calls) == 1:
+            self.close()
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real(self, mail)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", drop_the_first)
+    assert deliver(db, url, NOW) == (1, 1)
+    assert calls[0] is not calls[1]  # a new connection for the second
+    first, second = outbox(db)
+    assert first.attempts == 1 and first.next_try_at == NOW + dt.timedelta(minutes=15)
+    assert first.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
+    assert second.sent_at == NOW
+    assert [to for to, _ in keeper.received] == [["max@example.gov"]]

@@ -8,6 +8,7 @@ coordinator]}`."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from mentorflow.engine.definition.program import Program
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import Enrollment, OutboxMessage
 from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service import reminders as reminders_module
 from mentorflow.engine.service.desk import reminders_due
 from mentorflow.engine.service.reminders import queue_reminders
 from mentorflow.engine.service.workflow import Workflow
@@ -104,6 +106,28 @@ def test_fires_on_exactly_day_after_days_once_then_again_a_period_later(
     second = reminders(workflow.db)[3:]
     assert {m.to_email for m in second} == PAIR_AND_COORDINATOR
     assert {m.reason for m in second} == {first[0].reason[: -len("1")] + "2"}
+
+
+def test_two_runs_at_once_queue_each_reminder_once(
+    workflow: Workflow, cast: dict[str, Actor], clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second run commits between the first's look for earlier messages and its
+    write: the first finds nothing queued yet, and the unique index skips its rows."""
+    make_active(workflow, cast)
+    clock.advance(30)
+    real = reminders_module.recipients
+    interleaved: list[int] = []
+
+    def another_run_first(*args: Any) -> list[str]:
+        if not interleaved:
+            interleaved.append(-1)  # the other run's own call goes straight through
+            interleaved[0] = run(workflow, clock)
+        return real(*args)
+
+    monkeypatch.setattr(reminders_module, "recipients", another_run_first)
+    assert run(workflow, clock) == 0  # it wrote nothing and says so
+    assert interleaved == [3]
+    assert sorted(m.to_email for m in reminders(workflow.db)) == sorted(PAIR_AND_COORDINATOR)
 
 
 def test_a_check_in_resets_the_wait(
