@@ -21,6 +21,7 @@ from ..figures.recognition import EarlyClosure, ended_early
 from ..records.store import Enrollment, OpenItem, Person, Submission, utcnow
 from ..rules.access import Actor
 from .core import WorkflowBase
+from .session import NO_SUCH_ENROLLMENT
 
 
 @dataclass(frozen=True)
@@ -326,21 +327,33 @@ class Desk(WorkflowBase):
         self, program_id: str, enrollment_ids: Iterable[str], transition_id: str, actor: Actor
     ) -> tuple[BulkOutcome, ...]:
         """The same transition for each enrollment, one transaction each, with the same
-        guards as one by one: every refusal reported, nothing else undone."""
+        guards as one by one: every refusal reported, nothing else undone. An id that is
+        not one of this program's enrollments is refused as one that does not exist, and
+        is never loaded, so nothing of another program reaches the answer."""
         program = self.staff_program(program_id, actor)
-        taken: list[tuple[str, bool, str]] = []
-        for enrollment_id in enrollment_ids:
+        wanted = list(enrollment_ids)
+        with self.reading() as session:
+            names = {
+                enrollment.id: name_of(enrollment)
+                for enrollment in session.scalars(
+                    select(Enrollment).where(
+                        Enrollment.program_id == program.id, Enrollment.id.in_(set(wanted))
+                    )
+                )
+            }
+        outcomes = []
+        for enrollment_id in wanted:
+            name = names.get(enrollment_id)
+            if name is None:
+                outcomes.append(
+                    BulkOutcome(enrollment_id, enrollment_id, False, NO_SUCH_ENROLLMENT)
+                )
+                continue
             try:
                 self.take(enrollment_id, transition_id, actor, {}, program_id=program.id)
-                taken.append((enrollment_id, True, "done"))
+                outcomes.append(BulkOutcome(enrollment_id, name, True, "done"))
             except InvalidAnswers:
-                taken.append((enrollment_id, False, ASKS_A_FORM))
+                outcomes.append(BulkOutcome(enrollment_id, name, False, ASKS_A_FORM))
             except MentorflowError as exc:
-                taken.append((enrollment_id, False, str(exc)))
-        with self.reading() as session:
-            names = {}
-            for enrollment_id, _, _ in taken:
-                found = session.get(Enrollment, enrollment_id)
-                if found is not None and found.program_id == program.id:
-                    names[enrollment_id] = name_of(found)
-        return tuple(BulkOutcome(e, names.get(e, e), done, message) for e, done, message in taken)
+                outcomes.append(BulkOutcome(enrollment_id, name, False, str(exc)))
+        return tuple(outcomes)

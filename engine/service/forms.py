@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..definition.conditions import evaluate
 from ..definition.program import Form
 from ..errors import (
+    Conflict,
     Forbidden,
     FormNotOpen,
     MentorflowError,
@@ -17,6 +19,7 @@ from ..errors import (
 )
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
+    Enrollment,
     OpenItem,
     Person,
     Signature,
@@ -33,7 +36,17 @@ from ..rules.answers import clean_answers
 from .applications import mentor_capacity, supervisor_email
 from .core import WorkflowBase
 from .notify import queue
+from .session import lost_race
 from .snapshots import SubmissionSnapshot
+
+ADD_ATTEMPTS = 3  # tries of one new entry that keeps losing races for the enrollment's row
+
+
+@dataclass
+class _Adding:
+    """Whether the attempt adds an entry of a repeatable form (known once it is read)."""
+
+    entry: bool = False
 
 
 def form_on(record: EnrollmentRecord, form_id: str) -> Form:
@@ -89,11 +102,52 @@ class FormFilling(WorkflowBase):
         expected_version: int | None = None,
         program_id: str | None = None,
     ) -> SubmissionSnapshot:
+        """Save the answers to a form: the form's one submission, or a new entry of a
+        repeatable form. `expected_version` (the enrollment's version the page was drawn
+        at) refuses an edit based on an old page; a new entry is added whatever it was,
+        since two people adding their own entries do not conflict, and an add that loses
+        the race for the enrollment's row is tried again (`ADD_ATTEMPTS` times in all)."""
+        for attempt in range(1, ADD_ATTEMPTS + 1):
+            adding = _Adding()
+            try:
+                return self._submit(
+                    enrollment_id, form_id, actor, answers, expected_version, program_id, adding
+                )
+            except Conflict as exc:
+                if not (adding.entry and lost_race(exc)) or attempt == ADD_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    def _submit(
+        self,
+        enrollment_id: str,
+        form_id: str,
+        actor: Actor,
+        answers: Mapping[str, Any],
+        expected_version: int | None,
+        program_id: str | None,
+        adding: _Adding,
+    ) -> SubmissionSnapshot:
         with self.transaction() as session:
             record = self.record(session, enrollment_id, program_id)
+            form = record.program.forms.get(form_id)
+            if form is not None and form.repeatable:
+                # A new entry still changes the enrollment's version, but first and by
+                # counting up, not by comparing: adds to one enrollment queue here for its
+                # row (PostgreSQL's row lock, SQLite's one writer) instead of failing on a
+                # version another add moved, and all below is read after the wait.
+                adding.entry = True
+                session.execute(
+                    update(Enrollment)
+                    .where(Enrollment.id == record.enrollment.id)
+                    .values(version=Enrollment.version + 1, updated_at=record.now)
+                    .execution_options(synchronize_session=False)
+                )
+                session.refresh(record.enrollment)
             roles = self.roles(record, actor)
             form = fillable_form(record, roles, form_id)
-            self._check_version(record.enrollment, expected_version)
+            if not form.repeatable:
+                self._check_version(record.enrollment, expected_version)
             existing = None if form.repeatable else record.current(form_id)
             if existing is not None and signed_by_all(record, form):
                 raise FormNotOpen(
@@ -137,7 +191,8 @@ class FormFilling(WorkflowBase):
                 submission.answers = clean
                 submission.updated_at = record.now
                 submission.revision = record.program.revision
-            self._touch(record)
+            if not adding.entry:  # an added entry touched the enrollment first
+                self._touch(record)
             session.flush()
             record.forget()
             self._raise_alert(record, form_id, submission)

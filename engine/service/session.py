@@ -39,6 +39,15 @@ from ..rules.access import (
 from ..settings import Identity
 
 OPEN_DESK = "open its desk"
+# One sentence for an enrollment that does not exist and one the asker may not see, so a
+# refusal never tells the two apart.
+NO_SUCH_ENROLLMENT = "There is no such enrollment."
+
+
+def lost_race(exc: Conflict) -> bool:
+    """Whether a conflict is a race the database lost (another write committed first, or
+    the database was busy), not a refusal in words: only those are worth trying again."""
+    return type(exc) in (Conflict, StaleVersion)
 
 
 class ServiceBase:
@@ -134,7 +143,7 @@ class ServiceBase:
     ) -> EnrollmentRecord:
         enrollment = session.get(Enrollment, enrollment_id)
         if enrollment is None or (program_id and enrollment.program_id != program_id):
-            raise NotFound("There is no such enrollment.")
+            raise NotFound(NO_SUCH_ENROLLMENT)
         program = self.program(enrollment.program_id)
         return EnrollmentRecord(session, program, enrollment, self.clock())
 
@@ -142,7 +151,7 @@ class ServiceBase:
         """The actor's roles towards the enrollment; NotFound when they may not see it."""
         found = relations(record.session, actor, record.enrollment)
         if not found:
-            raise NotFound("There is no such enrollment.")
+            raise NotFound(NO_SUCH_ENROLLMENT)
         return found
 
     @staticmethod

@@ -7,10 +7,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from mentorflow.engine.errors import DatabaseFailed, Forbidden, InvalidAnswers, NotFound
 from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Enrollment, Person
 from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
 from mentorflow.engine.service.desk import DeskPage, PersonRow
 from mentorflow.engine.service.workflow import Workflow
@@ -85,6 +87,38 @@ def test_bulk_names_only_the_programs_enrollments(
         (elsewhere.id, elsewhere.id, False),  # another program's: not even its name
     ]
     assert outcomes[1].message == "There is no such enrollment."
+
+
+def test_bulk_reads_nothing_of_another_program(
+    workflow: Workflow, people: People, coordinator: Actor, clock: Clock
+) -> None:
+    """Another program's enrollment is refused in the words of one that does not exist,
+    and not even loaded: nothing of it can reach the answer."""
+    general = workflow.programs["general-mentoring"]
+    ben = people.person("ben@example.gov", "Ben Elsewhere")
+    answers = sample_answers(
+        general, general.apply_form("mentee"), (), clock.now.date(), email=ben.email
+    )
+    elsewhere = workflow.apply(general.id, "mentee", ben, answers)
+    loaded: list[str] = []
+
+    def seen(_session: Session, instance: object) -> None:
+        if isinstance(instance, Enrollment | Person) and instance.id in (
+            elsewhere.id,
+            ben.person_id,
+        ):
+            loaded.append(instance.id)
+
+    event.listen(Session, "loaded_as_persistent", seen)
+    try:
+        outcomes = workflow.take_many(SMALL, [elsewhere.id, "no-such-id"], "screen", coordinator)
+    finally:
+        event.remove(Session, "loaded_as_persistent", seen)
+    assert [(o.enrollment_id, o.name, o.done, o.message) for o in outcomes] == [
+        (elsewhere.id, elsewhere.id, False, "There is no such enrollment."),
+        ("no-such-id", "no-such-id", False, "There is no such enrollment."),
+    ]
+    assert loaded == []
 
 
 def test_staff_are_managed_by_admins_and_the_system(
