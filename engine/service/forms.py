@@ -34,6 +34,7 @@ from .applications import mentor_capacity, supervisor_email
 from .core import WorkflowBase
 from .notify import queue
 from .snapshots import SubmissionSnapshot
+from .uploads import claim_files
 
 
 def form_on(record: EnrollmentRecord, form_id: str) -> Form:
@@ -118,6 +119,7 @@ class FormFilling(WorkflowBase):
                     today=record.now.date(),
                     existing=existing.answers if existing else None,
                 )
+            claim_files(session, self.uploads, clean)
             if existing is None:
                 submission = Submission(
                     enrollment_id=record.enrollment.id,
