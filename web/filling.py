@@ -2,8 +2,9 @@
 
 A form comes back after bad input with every answer as typed, each problem next to
 its field and all of them in a summary at the top. A file already uploaded is kept
-across a failed POST (stored, shown by name, and referred to by a hidden input), so
-nobody has to attach it again.
+across a failed POST (kept in the engine's temporary area for its owner, shown by name,
+and referred to by a hidden input), so nobody has to attach it again; the engine stores
+it for good only with answers that are written.
 """
 
 from __future__ import annotations

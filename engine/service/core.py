@@ -57,6 +57,7 @@ from .applications import (
 from .notify import NewEnrollmentRecipients, queue
 from .session import ServiceBase
 from .snapshots import EnrollmentSnapshot
+from .uploads import claim_files
 
 MAX_AUTO_STEPS = 20  # auto transitions that feed each other stop here, never loop
 
@@ -124,6 +125,7 @@ class WorkflowBase(ServiceBase):
         if person.email in existing:
             raise already_enrolled(program, role, person.email, existing[person.email])
         clean = self.clean_apply_answers(program, role, person.email, answers)
+        claim_files(session, self.uploads, clean)
         applicant = Applicant(person.id, person.email, person.display_name)
         recipients = NewEnrollmentRecipients(session, program)
         rows = application_rows(
@@ -238,6 +240,7 @@ class WorkflowBase(ServiceBase):
             if transition.ask is not None:
                 form = record.program.forms[transition.ask]
                 ask_answers = clean_answers(form, answers or {}, today=record.now.date())
+                claim_files(session, self.uploads, ask_answers)
             role = acting_role(roles, transition)
             self._move(record, transition, actor, role, ask_answers)
             self._run_autos(record)

@@ -38,6 +38,7 @@ from .core import WorkflowBase
 from .notify import queue
 from .session import lost_race
 from .snapshots import SubmissionSnapshot
+from .uploads import claim_files
 
 ADD_ATTEMPTS = 3  # tries of one new entry that keeps losing races for the enrollment's row
 
@@ -172,6 +173,7 @@ class FormFilling(WorkflowBase):
                     today=record.now.date(),
                     existing=existing.answers if existing else None,
                 )
+            claim_files(session, self.uploads, clean)
             if existing is None:
                 submission = Submission(
                     enrollment_id=record.enrollment.id,

@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from mentorflow.engine.definition.fields import FileField
 from mentorflow.engine.records.store import OutboxMessage, utcnow
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service.workflow import Workflow
@@ -39,6 +40,8 @@ def active(
     monkeypatch.setenv("MENTORFLOW_DATABASE_URL", workflow.db.url)
     monkeypatch.setenv("MENTORFLOW_DEFINITIONS", str(definitions))
     monkeypatch.delenv("MENTORFLOW_SMTP_URL", raising=False)
+    # remind cleans the uploads folder: never the one of a checkout the tests run in
+    monkeypatch.setenv("MENTORFLOW_UPLOADS", str(tmp_path / "uploads"))
     cast: dict[str, Actor] = {
         "mentee": people.person("ada@example.gov", "Ada Mentee"),
         "mentor": people.person("max@example.gov", "Max Mentor"),
@@ -121,3 +124,32 @@ def test_remind_sends_through_smtp_once(workflow: Workflow, active: str, smtp: K
     assert code == 0 and "0 messages sent, 0 failed" in out
     assert len(smtp.to) == 4
     assert all(m.sent_at is not None for m in _reminders(workflow))
+
+
+def test_remind_removes_the_files_no_form_was_sent_with(
+    workflow: Workflow,
+    active: str,
+    people: People,
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "uploads"  # as `active` sets MENTORFLOW_UPLOADS
+    keeper = Workflow(workflow.programs, workflow.db, clock=clock, uploads=folder)
+    field = FileField(id="cv", label="CV", type="file", accept=["pdf"])
+    ada = people.person("ada@example.gov")
+    keeper.keep_upload(field, b"%PDF-1.4 old", "old.pdf", ada)  # 45 days ago
+    clock.now = utcnow()
+    keeper.keep_upload(field, b"%PDF-1.4 new", "new.pdf", ada)  # being fixed now
+
+    code, out, err = _run("remind", "--dry-run")
+    assert code == 0, err
+    assert "removed" not in out
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == 2
+
+    code, out, err = _run("remind")
+    assert code == 0, err
+    assert "1 unsent files removed (kept over a day with no form sent)." in out
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == 1
+
+    code, out, err = _run("remind")
+    assert "0 unsent files removed" in out

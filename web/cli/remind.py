@@ -2,7 +2,9 @@
 
 Each reminder occurrence is queued once (its key is kept with the messages), so running
 the command twice sends nothing twice. Without MENTORFLOW_SMTP_URL the messages stay in
-the outbox, which staff read at /p/<program>/outbox, and go to the log.
+the outbox, which staff read at /p/<program>/outbox, and go to the log. It also removes
+the files attached to forms that were never sent, once they are a day old (a dry run
+leaves them).
 """
 
 from __future__ import annotations
@@ -39,9 +41,11 @@ def remind(dry_run: bool) -> None:
             )
             return
         sent, failed = workflow.deliver(settings.smtp_url)
+        removed = workflow.clean_uploads()
     finally:
         workflow.close()
     click.echo(f"{len(found)} reminders due; {queued} messages queued.")
+    click.echo(f"{removed} unsent files removed (kept over a day with no form sent).")
     if settings.smtp_url is None:
         click.echo("No MENTORFLOW_SMTP_URL: the messages wait in the outbox (and the log).")
     else:

@@ -179,7 +179,7 @@ def test_kept_files_are_their_owners_alone(
     field = FileField(id="cv", label="CV", type="file", accept=["pdf"], max_kb=1)
     ada, eve = people.person("ada@example.gov"), people.person("eve@example.gov")
     kept = keeper.keep_upload(field, b"%PDF-1.4", "../cv.pdf", ada)
-    assert (tmp_path / "up" / kept["id"]).read_bytes() == b"%PDF-1.4"
+    assert (tmp_path / "up" / "kept" / kept["id"]).read_bytes() == b"%PDF-1.4"
     assert keeper.kept_upload(kept["id"], ada) == kept
     assert keeper.kept_upload(kept["id"], eve) is None
     assert keeper.kept_upload("nope", ada) is None
