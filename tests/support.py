@@ -526,6 +526,22 @@ def state_of(workflow: Workflow, enrollment_id: str) -> str:
         return enrollment.state
 
 
+def state_since(workflow: Workflow, enrollment_id: str) -> dt.datetime:
+    """When the enrollment entered its current state, as stored."""
+    with workflow.db.session() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        assert enrollment is not None
+        return enrollment.state_since
+
+
+def meet_guards(
+    workflow: Workflow, walk: Walk, t: Transition, *, people: Any, clock: Any, wait: bool
+) -> None:
+    """Meet `t`'s guards on the walk's enrollment: forms, signatures, answers it reads, and
+    (when `wait`) its days in the state; without `wait` the clock is left as it is."""
+    _Walker(workflow, walk, people, clock).meet_guards(t, [t], wait=wait)
+
+
 class _Walker:
     def __init__(self, workflow: Workflow, walk: Walk, people: Any, clock: Any):
         self.workflow, self.walk, self.people, self.clock = workflow, walk, people, clock
@@ -563,8 +579,9 @@ class _Walker:
         coordinator = self.walk.cast.coordinator  # a coordinator may fill any form
         self.workflow.submit(self.walk.enrollment_id, form_id, coordinator, answers)
 
-    def meet_guards(self, t: Transition, path: list[Transition]) -> None:
-        """Make `t`'s `requires` hold: answers it reads, forms and signatures, days."""
+    def meet_guards(self, t: Transition, path: list[Transition], *, wait: bool = True) -> None:
+        """Make `t`'s `requires` hold: answers it reads, forms and signatures, and (when
+        `wait`) days, by setting the clock to the first moment they are met."""
         requires, before = t.requires, self.state()
         if requires is None:
             return
@@ -587,10 +604,11 @@ class _Walker:
                     return
                 self.workflow.sign(eid, form_id, self.walk.cast.coordinator, on_behalf_of=role)
         days = requires.min_days_in_state
-        if days is not None and self.state() == before:
-            so_far = self.inspect(lambda r: r.days_in_state())
-            if so_far < days:
-                self.clock.advance(days - so_far)
+        if wait and days is not None and self.state() == before:
+            # The clock is set from the row, not from the engine's count of days, so an
+            # engine that counts wrong is refused here and noticed.
+            since = state_since(self.workflow, self.walk.enrollment_id)
+            self.clock.now = max(self.clock.now, since + dt.timedelta(days=days))
 
     def actor_for(self, t: Transition) -> Actor:
         cast = self.walk.cast
