@@ -15,6 +15,7 @@ import re
 from collections import ChainMap, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mentorflow.engine.definition.conditions import Condition, evaluate
@@ -63,6 +64,18 @@ MAX_CHOICES = 256  # combinations of `any` alternatives tried
 
 _UNSET = object()  # a field left unanswered
 _serial = itertools.count(1)
+
+
+def closed_copy(source: Path, folder: Path, program_id: str = "closed-program") -> Path:
+    """A copy of the definition at `source`, as `program_id`, with `accepting_applications:
+    false`: a program that is listed nowhere and takes no applications."""
+    text = source.read_text()
+    found = re.search(r"^  id: (\S+)$", text, re.MULTILINE)
+    assert found, f"{source}: no program id"
+    text = text.replace(found.group(0), f"  id: {program_id}\n  accepting_applications: false", 1)
+    target = folder / f"{program_id}.yaml"
+    target.write_text(text)
+    return target
 
 
 def unique(prefix: str) -> str:
