@@ -1,9 +1,12 @@
-"""Test helpers: valid sample answers for any compiled form, and a walker that drives an
+"""Test helpers: sample answers for any compiled form, and a walker that drives an
 enrollment through its lifecycle the way a coordinator would.
 
-Nothing here knows a particular program: answers are made from the field definitions,
-adjusted until the conditions they must meet hold, and the walker plans over the
-lifecycle, meeting each transition's guards (`requires`) before taking it.
+Nothing here knows a particular program: answers are made from the field definitions
+(their types, choices, bounds and defaults), adjusted until the conditions they must meet
+hold, and the walker plans over the lifecycle, meeting each transition's guards
+(`requires`) before taking it. This module only makes data: it never judges whether
+answers are valid (no copy of the engine's rules), so an engine that refuses what it
+should take, or takes what it should refuse, is seen by the tests that use it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 from collections import ChainMap, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mentorflow.engine.definition.conditions import Condition, evaluate
@@ -39,7 +43,6 @@ from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.records.enrollment import EnrollmentRecord
 from mentorflow.engine.records.store import Enrollment
 from mentorflow.engine.rules.access import Actor
-from mentorflow.engine.rules.answers import clean_answers
 from mentorflow.engine.service.workflow import Workflow
 
 # Strings tried, in order, against a text field's `pattern` (extend as definitions need).
@@ -63,6 +66,18 @@ MAX_CHOICES = 256  # combinations of `any` alternatives tried
 
 _UNSET = object()  # a field left unanswered
 _serial = itertools.count(1)
+
+
+def closed_copy(source: Path, folder: Path, program_id: str = "closed-program") -> Path:
+    """A copy of the definition at `source`, as `program_id`, with `accepting_applications:
+    false`: a program that is listed nowhere and takes no applications."""
+    text = source.read_text()
+    found = re.search(r"^  id: (\S+)$", text, re.MULTILINE)
+    assert found, f"{source}: no program id"
+    text = text.replace(found.group(0), f"  id: {program_id}\n  accepting_applications: false", 1)
+    target = folder / f"{program_id}.yaml"
+    target.write_text(text)
+    return target
 
 
 def unique(prefix: str) -> str:
@@ -164,8 +179,9 @@ def sample_answers(
     email: str | None = None,
     supervisor: str | None = None,
 ) -> dict[str, Any]:
-    """Valid answers for `form`, as the engine stores them, meeting every condition in
-    `satisfy` as far as it reads this form (`field` or `form.field`).
+    """Answers for `form` made from its fields, as the engine stores them (the engine is
+    not asked), meeting every condition in `satisfy` as far as it reads this form
+    (`field` or `form.field`).
 
     `email` is the applicant's own address (the form's first e-mail field without a link);
     `supervisor` the address for a `link: supervisor` field (it must differ from `email`).
@@ -178,7 +194,7 @@ def sample_answers(
     points = [p for c in conditions for p in _choice_points(c, form, plain, today, False)]
     ids, counts = [node for node, _ in points], [max(n, 1) for _, n in points]
     tries = itertools.islice(itertools.product(*(range(n) for n in counts)), MAX_CHOICES)
-    cleaned: dict[str, Any] = {}
+    unmet: list[dict[str, Any]] = []
     for picks in tries:  # alternatives of `any` that hold already first, then the others
         pick = dict(zip(ids, picks, strict=True))
         wanted: dict[str, list[_Leaf]] = {}
@@ -186,14 +202,13 @@ def sample_answers(
             for leaf in _leaves(condition, form, plain, today, False, pick):
                 wanted.setdefault(leaf.field, []).append(leaf)
         answers = _fill(form, wanted, today, email, supervisor)
-        cleaned = clean_answers(form, answers, today=today)  # raises InvalidAnswers if we erred
         unmet = [
             c.model_dump(by_alias=True, exclude_none=True)
             for c in conditions
-            if _reads_only(c, form) and not evaluate(c, _reader(form, cleaned), today)
+            if _reads_only(c, form) and not evaluate(c, _reader(form, answers), today)
         ]
         if not unmet:
-            return cleaned
+            return answers
     raise AssertionError(f"sample answers for {form.id} cannot satisfy {unmet}")
 
 
@@ -225,7 +240,7 @@ def _fill(
                 (
                     c
                     for c in _candidates(f, value, leaves, today, form.id)
-                    if _fits(f, c, today) and all(leaf.holds(c, today) for leaf in leaves)
+                    if all(leaf.holds(c, today) for leaf in leaves)
                 ),
                 value,  # nothing fits: sample_answers reports the condition it cannot meet
             )
@@ -293,8 +308,8 @@ def _file_sample(f: FileField, today: dt.date, form_id: str) -> Any:
 
 
 def _number_sample(f: NumberField, today: dt.date, form_id: str) -> Any:
-    if isinstance(f.default, int | float) and _fits(f, f.default, today):
-        return _whole(f.default)
+    if isinstance(f.default, int | float) and not isinstance(f.default, bool):
+        return _whole(f.default)  # the definition's own suggestion
     low = f.min if f.min is not None else (0 if f.max is None or f.max >= 0 else f.max)
     return math.ceil(low) if f.integer else _whole(low)
 
@@ -336,55 +351,6 @@ def _value(f: AnyField, today: dt.date, form_id: str) -> Any:
     if f.type not in SAMPLE:
         raise AssertionError(f"{form_id}.{f.id}: no sample for a {f.type} field")
     return SAMPLE[f.type](f, today, form_id)
-
-
-def _number_fits(f: NumberField, value: Any, today: dt.date) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    if f.integer and not float(value).is_integer():
-        return False
-    return (f.min is None or value >= f.min) and (f.max is None or value <= f.max)
-
-
-def _date_fits(f: DateField, value: Any, today: dt.date) -> bool:
-    low, high = _bounds(f, today)
-    day = dt.date.fromisoformat(value)
-    return (low is None or day >= low) and (high is None or day <= high)
-
-
-def _multichoice_fits(f: MultichoiceField, value: Any, today: dt.date) -> bool:
-    low = max(f.min_selected or 0, 1 if f.required else 0)
-    high = f.max_selected if f.max_selected is not None else len(_choices(f))
-    return set(value) <= set(_choices(f)) and low <= len(value) <= high
-
-
-def _text_fits(f: TextField | TextareaField, value: Any, today: dt.date) -> bool:
-    if not isinstance(value, str) or len(value) > f.max_length:
-        return False
-    if f.min_length and len(value) < f.min_length:
-        return False
-    pattern = f.pattern if f.type == "text" else None
-    return not (pattern and not re.fullmatch(pattern, value))
-
-
-FITS: dict[str, Callable[[Any, Any, dt.date], bool]] = {
-    "number": _number_fits,
-    "date": _date_fits,
-    "choice": lambda f, value, today: value in _choices(f),
-    "multichoice": _multichoice_fits,
-    "boolean": lambda f, value, today: isinstance(value, bool),
-    "consent": lambda f, value, today: value is True,
-    "text": _text_fits,
-    "textarea": _text_fits,
-}
-
-
-def _fits(f: AnyField, value: Any, today: dt.date) -> bool:
-    """Whether a candidate answer is one the validator takes (value shapes we produce)."""
-    if value is _UNSET:
-        return not f.required
-    fits = FITS.get(f.type)
-    return fits(f, value, today) if fits else True
 
 
 def _multichoice_candidates(f: Any, value: Any, operands: list[Any], today: dt.date) -> list[Any]:
@@ -526,6 +492,22 @@ def state_of(workflow: Workflow, enrollment_id: str) -> str:
         return enrollment.state
 
 
+def state_since(workflow: Workflow, enrollment_id: str) -> dt.datetime:
+    """When the enrollment entered its current state, as stored."""
+    with workflow.db.session() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        assert enrollment is not None
+        return enrollment.state_since
+
+
+def meet_guards(
+    workflow: Workflow, walk: Walk, t: Transition, *, people: Any, clock: Any, wait: bool
+) -> None:
+    """Meet `t`'s guards on the walk's enrollment: forms, signatures, answers it reads, and
+    (when `wait`) its days in the state; without `wait` the clock is left as it is."""
+    _Walker(workflow, walk, people, clock).meet_guards(t, [t], wait=wait)
+
+
 class _Walker:
     def __init__(self, workflow: Workflow, walk: Walk, people: Any, clock: Any):
         self.workflow, self.walk, self.people, self.clock = workflow, walk, people, clock
@@ -563,8 +545,9 @@ class _Walker:
         coordinator = self.walk.cast.coordinator  # a coordinator may fill any form
         self.workflow.submit(self.walk.enrollment_id, form_id, coordinator, answers)
 
-    def meet_guards(self, t: Transition, path: list[Transition]) -> None:
-        """Make `t`'s `requires` hold: answers it reads, forms and signatures, days."""
+    def meet_guards(self, t: Transition, path: list[Transition], *, wait: bool = True) -> None:
+        """Make `t`'s `requires` hold: answers it reads, forms and signatures, and (when
+        `wait`) days, by setting the clock to the first moment they are met."""
         requires, before = t.requires, self.state()
         if requires is None:
             return
@@ -587,10 +570,11 @@ class _Walker:
                     return
                 self.workflow.sign(eid, form_id, self.walk.cast.coordinator, on_behalf_of=role)
         days = requires.min_days_in_state
-        if days is not None and self.state() == before:
-            so_far = self.inspect(lambda r: r.days_in_state())
-            if so_far < days:
-                self.clock.advance(days - so_far)
+        if wait and days is not None and self.state() == before:
+            # The clock is set from the row, not from the engine's count of days, so an
+            # engine that counts wrong is refused here and noticed.
+            since = state_since(self.workflow, self.walk.enrollment_id)
+            self.clock.now = max(self.clock.now, since + dt.timedelta(days=days))
 
     def actor_for(self, t: Transition) -> Actor:
         cast = self.walk.cast

@@ -706,12 +706,12 @@ def test_examples_are_all_walked() -> None:
 
 
 @pytest.mark.parametrize("program_id", sorted(EXAMPLES))
-def test_sample_answers_fit_every_form_and_eligibility(program_id: str) -> None:
+def test_the_engine_takes_sample_answers_as_given(program_id: str) -> None:
+    # support.py makes answers without asking the engine: here the engine judges them.
     program = EXAMPLES[program_id]
     for form in program.forms.values():
-        assert sample_answers(program, form) == clean_answers(
-            form, sample_answers(program, form), today=TODAY
-        )
+        answers = sample_answers(program, form)
+        assert clean_answers(form, answers, today=TODAY) == answers, form.id
     for role in program.roles.values():
         assert role.eligibility is not None
         form = program.apply_form(role.id)
@@ -724,6 +724,59 @@ def test_sample_answers_fit_every_form_and_eligibility(program_id: str) -> None:
         with pytest.raises(InvalidAnswers) as refused:
             clean_answers(form, ineligible, today=TODAY, eligibility=role.eligibility)
         assert (refused.value.errors, refused.value.form_error) == ({}, role.eligibility.text)
+
+
+# Each role's eligibility at its edges, written out from the definitions' text (not
+# derived from their conditions): (program, role, answers changed, eligible).
+ELIGIBILITY = [
+    (GENERAL, "mentee", {"years_of_service": 4, "new_responsibilities": False}, True),
+    (GENERAL, "mentee", {"years_of_service": 5, "new_responsibilities": False}, False),
+    (
+        GENERAL,
+        "mentee",
+        {
+            "years_of_service": 30,
+            "new_responsibilities": True,
+            "new_responsibilities_details": "I now lead a new team.",
+        },
+        True,
+    ),
+    (GENERAL, "mentor", {"years_of_service": 3}, True),
+    (GENERAL, "mentor", {"years_of_service": 2}, False),
+    ("human-services-caseload", "mentee", {"months_in_position": 11}, True),
+    ("human-services-caseload", "mentee", {"months_in_position": 12}, False),
+    ("human-services-caseload", "mentor", {"years_in_program_area": 3}, True),
+    ("human-services-caseload", "mentor", {"years_in_program_area": 2}, False),
+    ("psychiatric-nursing", "mentee", {"months_at_hospital": 11, "years_psychiatric": 9}, True),
+    ("psychiatric-nursing", "mentee", {"months_at_hospital": 12, "years_psychiatric": 2}, False),
+    ("psychiatric-nursing", "mentee", {"months_at_hospital": 40, "years_psychiatric": 1}, True),
+    ("psychiatric-nursing", "mentor", {"licensure": "rn", "years_psychiatric": 3}, True),
+    ("psychiatric-nursing", "mentor", {"licensure": "aprn", "years_psychiatric": 2}, False),
+    ("psychiatric-nursing", "mentor", {"licensure": "lpn", "years_psychiatric": 20}, False),
+    ("civil-engineers", "mentee", {"years_with_department": 9, "licensure": "eit"}, True),
+    ("civil-engineers", "mentor", {"years_with_department": 10, "licensure": "eit"}, True),
+    ("civil-engineers", "mentor", {"years_with_department": 9, "licensure": "eit"}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("program_id", "role", "changes", "eligible"),
+    [pytest.param(*case, id=f"{case[0]}-{case[1]}-{case[2]}") for case in ELIGIBILITY],
+)
+def test_eligibility_at_its_edges(
+    program_id: str, role: str, changes: dict[str, Any], eligible: bool
+) -> None:
+    program = EXAMPLES[program_id]
+    form, eligibility = program.apply_form(role), program.roles[role].eligibility
+    assert eligibility is not None
+    answers = {**sample_answers(program, form), **changes}
+    if eligible:
+        stored = clean_answers(form, answers, today=TODAY, eligibility=eligibility)
+        assert {key: stored.get(key) for key in changes} == changes
+        return
+    with pytest.raises(InvalidAnswers) as refused:
+        clean_answers(form, answers, today=TODAY, eligibility=eligibility)
+    assert (refused.value.errors, refused.value.form_error) == ({}, eligibility.text)
 
 
 def test_sample_answers_meet_every_operator() -> None:
@@ -765,5 +818,15 @@ def test_sample_answers_meet_every_operator() -> None:
     assert (answers["email"], answers["supervisor_email"]) == ("me@example.gov", "boss@example.gov")
     assert answers["new_responsibilities"] is True and "new_responsibilities_details" in answers
     assert answers["employee_id"] == "123456" and answers["work_phone"] == "603-555-0100"
+    # The same, written out: what a person meeting every condition above would answer.
+    assert answers["years_of_service"] > 10 and answers["hours_per_month"] == 3
+    assert "Budgeting and finance" in answers["interests"] and "work_unit" not in answers
+    assert "Analyst" in answers["job_title"] and answers["learning_style"] in (
+        "reading",
+        "discussing",
+    )
+    assert answers["division"] not in ("Office of the Commissioner", "Human Resources")
+    assert answers["supervisor_informed"] is True and "prior_mentoring" in answers
+    assert clean_answers(form, answers, today=TODAY) == answers  # and the engine takes them
     with pytest.raises(ValueError):
         sample_answers(program, form, email="me@example.gov", supervisor="ME@example.gov")
