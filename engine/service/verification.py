@@ -21,7 +21,13 @@ from ..records.store import Person
 from ..rules.access import Actor, actor_for
 from .links import RESET, VERIFY, AccountMail, find_link, issue_link, retire_links
 from .passwords import password_problem
-from .people import find_person, get_or_create_person, hash_password, looks_like_email
+from .people import (
+    find_person,
+    get_or_create_person,
+    hash_password,
+    looks_like_email,
+    name_problem,
+)
 from .sessions import end_sessions
 
 PASSWORDS_OFF = "Sign in with your agency account: this site takes no passwords."
@@ -41,8 +47,9 @@ class Verification(AccountMail):
         if not self.identity.password_login:
             raise Forbidden(PASSWORDS_OFF)
         errors = {}
-        if not name.strip():
-            errors["name"] = "Enter your name."
+        problem = name_problem(name)
+        if problem:
+            errors["name"] = problem
         if not looks_like_email(email):
             errors["email"] = "Enter your e-mail address, like name@agency.gov."
         problem = password_problem(password, email)
