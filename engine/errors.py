@@ -130,6 +130,11 @@ class SignInRefused(MentorflowError):
         super().__init__(message)
 
 
+class InvalidQuery(MentorflowError):
+    """A page was asked for with a parameter that is not what it should be, such as a
+    filter naming no role or a number that is not one (400, with the reason)."""
+
+
 class InvalidAnswers(MentorflowError):
     """A form's answers cannot be stored; carries every problem, not just the first.
 

@@ -9,6 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from mentorflow.web.boundary import actor, workflow
+from mentorflow.web.params import read_int, read_text
 
 bp = Blueprint("coordinator", __name__)
 
@@ -20,9 +21,9 @@ def desk(program_id: str) -> str:
     page = wf.desk(
         program_id,
         actor(),
-        role=request.args.get("role") or None,
-        state=request.args.get("state") or None,
-        text=request.args.get("q", ""),
+        role=read_text("role") or None,
+        state=read_text("state") or None,
+        text=read_text("q"),
     )
     return render_template("coordinator/desk.html", page=page, program=page.program)
 
@@ -49,12 +50,12 @@ def resolve(program_id: str, item_id: str) -> Response:
 def match(program_id: str, enrollment_id: str) -> Response:
     """Assign the chosen mentor and take the program's on_match transition (the service
     refuses anyone but the program's staff before it looks the enrollment up)."""
-    version = request.form.get("version", "")
+    version = read_int("version", form=True)
     workflow().match(
         enrollment_id,
         request.form.get("mentor_id", ""),
         actor(),
-        expected_version=int(version) if version.isdigit() else None,
+        expected_version=version,
         program_id=program_id,
     )
     target = url_for("participant.enrollment", program_id=program_id, enrollment_id=enrollment_id)

@@ -20,6 +20,7 @@ from mentorflow.engine.definition.fields import (
     FileField,
     as_group,
     entry_input_name,
+    entry_name,
     kind_of,
     own_email_field,
     parse_entry_input_name,
@@ -33,6 +34,7 @@ from mentorflow.engine.service.views import EnrollmentSummary
 from mentorflow.engine.service.workflow import Actor
 from mentorflow.web.boundary import workflow
 from mentorflow.web.formgen import form_class, raw_answers, show_if_json, stored_formdata
+from mentorflow.web.params import read_choice
 
 KEPT = "__kept"  # suffix of the hidden input naming a file uploaded before
 
@@ -88,7 +90,9 @@ def entry_edit(form: Form | None) -> MultiDict[str, str] | None:
     if form is None:
         return None
     data = MultiDict(request.form)
-    add, remove = data.pop("_add_entry", None), data.pop("_remove_entry", None)
+    data.pop("_add_entry", None), data.pop("_remove_entry", None)
+    groups = [g for g in map(as_group, form.fields.values()) if g is not None]
+    add = read_choice("_add_entry", [g.id for g in groups], form=True, what="entry group")
     group = as_group(form.fields.get(add)) if add else None
     if group is not None:
         numbers = (parse_entry_input_name(k) for k in data)
@@ -96,7 +100,12 @@ def entry_edit(form: Form | None) -> MultiDict[str, str] | None:
         for sub in group.fields:
             data.add(entry_input_name(group.id, count, sub.id), "")
         return data
-    removed = parse_entry_name(remove)
+    entries = {
+        entry_name(p[0], p[1])
+        for p in map(parse_entry_input_name, data)
+        if p is not None and p[0] in form.fields
+    }
+    removed = parse_entry_name(read_choice("_remove_entry", entries, form=True, what="entry"))
     if removed is not None:
         group_id, index = removed
         renumbered: MultiDict[str, str] = MultiDict()

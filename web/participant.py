@@ -19,13 +19,13 @@ from mentorflow.engine.definition.program import Form
 from mentorflow.engine.errors import AlreadyEnrolled, Conflict, InvalidAnswers
 from mentorflow.web.boundary import actor, wants_json, workflow
 from mentorflow.web.filling import FormPage, account_defaults, answers_from_request, entry_edit
+from mentorflow.web.params import read_int
 
 bp = Blueprint("participant", __name__)
 
 
 def _version() -> int | None:
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
+    return read_int("version", form=True)
 
 
 def _to_enrollment(program_id: str, enrollment_id: str) -> Response:

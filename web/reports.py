@@ -20,6 +20,7 @@ from mentorflow.engine.figures.reports import (
     shown,
 )
 from mentorflow.web.boundary import actor, workflow
+from mentorflow.web.params import read_text
 
 bp = Blueprint("reports", __name__)
 
@@ -28,7 +29,7 @@ BAR_H, GAP, LABEL_W, BAR_W, PAD = 22, 8, 260, 300, 8
 
 def _filters() -> tuple[Filters, list[str], dict[str, str]]:
     """The filters of the query string; a bad one is left out and said in words."""
-    raw = {k: request.args.get(k, "").strip() for k in FILTER_KEYS}
+    raw = {k: read_text(k).strip() for k in FILTER_KEYS}
     filters, problems = read_filters(raw)
     return filters, problems, raw
 

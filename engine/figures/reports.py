@@ -123,6 +123,11 @@ def cohort_dates(cohort: str) -> tuple[dt.date, dt.date]:
 FILTER_KEYS = ("from", "to", "cohort", "role")
 
 
+# Dates a filter may name: far enough on either side for any program, near enough that
+# a day more or less is still a date.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def read_filters(raw: Mapping[str, str]) -> tuple[Filters, list[str]]:
     """Filters from the words of a query (`from`, `to`, `cohort`, `role`); a bad one is
     left out and said in words, in the returned problems."""
@@ -132,9 +137,14 @@ def read_filters(raw: Mapping[str, str]) -> tuple[Filters, list[str]]:
         text = raw.get(key, "")
         if text:
             try:
-                dates[key] = dt.date.fromisoformat(text)
+                day = dt.date.fromisoformat(text)
             except ValueError:
                 problems.append(f"'{text}' is not a date like 2026-03-31.")
+                continue
+            if not EARLIEST <= day <= LATEST:
+                problems.append(f"Choose a date from {EARLIEST} to {LATEST}, not {day}.")
+            else:
+                dates[key] = day
     cohort = raw.get("cohort") or None
     if cohort:
         try:

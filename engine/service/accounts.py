@@ -34,6 +34,7 @@ from .people import (
     looks_like_email,
     normalise_email,
     stand_in_hash,
+    storable_email,
 )
 from .sessions import AccountSessions, end_sessions, prove_address
 from .verification import PASSWORDS_OFF, Verification
@@ -47,6 +48,8 @@ class StaffMember:
     coordinates: tuple[str, ...]  # program ids, sorted
     invited_to: tuple[str, ...] = ()  # 'admin' or program ids, not accepted yet
 
+
+NO_MATCH = "That e-mail address and password do not match an account."
 
 # Values of the identity provider's roles claim that grant staff roles; any other value
 # is ignored, so an agency may send its own groups along.
@@ -62,6 +65,9 @@ class Accounts(Verification, Invitations, AccountSessions):
         and no one can learn from the delay who has an account."""
         if not self.identity.password_login:
             raise Forbidden(PASSWORDS_OFF)
+        if not storable_email(email):
+            # No account can have it: no need to ask the database (or the throttle).
+            raise SignInRefused(NO_MATCH)
         now = self.clock()
         address = normalise_email(email)
         with self.transaction() as session:
@@ -79,7 +85,7 @@ class Accounts(Verification, Invitations, AccountSessions):
             actor = actor_for(session, found) if found is not None else None
             managed = found is not None and self._roles_from_provider(session, found)
         if actor is None:
-            raise SignInRefused("That e-mail address and password do not match an account.")
+            raise SignInRefused(NO_MATCH)
         if managed:
             # Roles the provider grants are taken away there; a password must not keep them.
             raise SignInRefused(

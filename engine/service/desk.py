@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..definition.fields.kind import CONTROL
 from ..definition.program import Program
-from ..errors import InvalidAnswers, MentorflowError, NotFound
+from ..errors import InvalidAnswers, InvalidQuery, MentorflowError, NotFound
 from ..figures.recognition import EarlyClosure, ended_early
 from ..records.store import Enrollment, OpenItem, Person, Submission, utcnow
 from ..rules.access import Actor
@@ -65,6 +66,22 @@ def queues(session: Session, program: Program) -> list[Queue]:
             if other_role == role:  # a state an earlier revision had
                 found.append(Queue(role, state, f"{state} (no longer defined)", n, False))
     return found
+
+
+SEARCH_MAX = 200  # a name's length (people.NAME_MAX): longer finds no one
+
+
+def check_desk_filters(program: Program, role: str | None, state: str | None, text: str) -> None:
+    """The desk's filters as its page offers them; anything else is InvalidQuery."""
+    if role and role not in program.roles:
+        raise InvalidQuery(f"There is no role '{role}' in {program.title}.")
+    lifecycles = [program.lifecycle_of(role)] if role else list(program.lifecycles.values())
+    if state and not any(state in lifecycle.states for lifecycle in lifecycles):
+        raise InvalidQuery(f"There is no state '{state}' to filter by in {program.title}.")
+    if len(text) > SEARCH_MAX:
+        raise InvalidQuery(f"Search for at most {SEARCH_MAX} characters.")
+    if CONTROL.search(text):
+        raise InvalidQuery("Search for letters, not control characters.")
 
 
 def search(
@@ -294,6 +311,7 @@ class Desk(WorkflowBase):
     ) -> DeskPage:
         """The coordinator's desk of one program, found people filtered as asked."""
         program = self.staff_program(program_id, actor)
+        check_desk_filters(program, role, state, text)
         now = self.clock()
         with self.reading() as session:
             return DeskPage(

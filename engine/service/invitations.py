@@ -22,7 +22,7 @@ from ..records.store import AccountToken, Person, StaffRole
 from ..rules.access import Actor, actor_for
 from .links import INVITE, AccountMail, find_link, issue_link
 from .passwords import password_problem
-from .people import clean_name, get_or_create_person, hash_password, looks_like_email
+from .people import clean_name, get_or_create_person, hash_password, looks_like_email, name_problem
 from .sessions import end_sessions, prove_address
 
 MANAGE_STAFF = "Only an admin may manage staff."
@@ -107,10 +107,14 @@ class Invitations(AccountMail):
         program = self.programs.get(program_id) if program_id else None
         if program_id and program is None:
             raise InvalidAnswers({"program": "Choose one of the programs."})
+        errors = {}
         if not looks_like_email(email):
-            raise InvalidAnswers(
-                {"email": f"'{email}' is not an e-mail address such as name@example.gov."}
-            )
+            errors["email"] = f"'{email}' is not an e-mail address such as name@example.gov."
+        problem = name_problem(name, required=False)
+        if problem:
+            errors["name"] = problem
+        if errors:
+            raise InvalidAnswers(errors)
         if password is not None:
             problem = password_problem(password, email)
             if problem:
@@ -170,8 +174,9 @@ class Invitations(AccountMail):
             assert person is not None
             if self._needs_password(person):
                 errors = {}
-                if not clean_name(name):
-                    errors["name"] = "Enter your name."
+                problem = name_problem(name)
+                if problem:
+                    errors["name"] = problem
                 problem = password_problem(password, person.email)
                 if problem:
                     errors["password"] = problem

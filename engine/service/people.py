@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 from ..records.store import Person
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The columns' sizes (records.store): longer never reaches the database.
+NAME_MAX = 200
+EMAIL_MAX = 320
+# Nothing invisible in a one-line name or address: NUL cannot be stored by PostgreSQL,
+# a line break would reach a mail header, a lone surrogate cannot be encoded.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -29,14 +34,37 @@ def normalise_email(email: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """A name (or any one-line text a person chose) as it is kept: line breaks, tabs, NUL
-    and the other control characters become spaces and runs of space become one, so it
-    can go into a mail header or a page without breaking either."""
-    return " ".join(_CONTROLS.sub(" ", text).split())
+    """One line of text as it can go into a mail header or a page: control characters
+    become spaces and runs of space become one."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def storable_email(email: str) -> bool:
+    """Whether the address could be anyone's here: short enough, nothing invisible.
+    One that is not matches no one, so it need not be looked up."""
+    return len(email) <= EMAIL_MAX and not _CONTROL.search(email.strip())
 
 
 def looks_like_email(email: str) -> bool:
-    return bool(_EMAIL.match(email.strip())) and len(email) <= 320
+    return storable_email(email) and bool(_EMAIL.match(email.strip()))
+
+
+def name_problem(name: str, *, required: bool = True) -> str | None:
+    """What is wrong with a name someone typed, in words for them, or None."""
+    typed = name.strip()
+    if not typed:
+        return "Enter your name." if required else None
+    if _CONTROL.search(typed):
+        return "Use letters, not line breaks or other control characters."
+    if len(typed) > NAME_MAX:
+        return f"Use at most {NAME_MAX} characters (this name has {len(typed)})."
+    return None
+
+
+def tidy_name(name: str) -> str:
+    """A name nobody here typed (an identity provider's, an import's) as it can be kept:
+    control characters dropped, cut to the column's size."""
+    return clean_name(name)[:NAME_MAX]
 
 
 def hash_password(password: str) -> str:
@@ -68,15 +96,17 @@ def _stand_in(n: int) -> str:  # n: one per cost, which tests lower
 
 
 def find_person(session: Session, email: str) -> Person | None:
+    if not storable_email(email):
+        return None
     return session.scalars(select(Person).where(Person.email == normalise_email(email))).first()
 
 
 def get_or_create_person(session: Session, email: str, name: str = "") -> Person:
     person = find_person(session, email)
     if person is None:
-        person = Person(email=normalise_email(email), name=clean_name(name))
+        person = Person(email=normalise_email(email), name=tidy_name(name))
         session.add(person)
         session.flush()
-    elif clean_name(name) and not person.name:
-        person.name = clean_name(name)
+    elif name and not person.name:
+        person.name = tidy_name(name)
     return person

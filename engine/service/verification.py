@@ -28,6 +28,7 @@ from .people import (
     get_or_create_person,
     hash_password,
     looks_like_email,
+    name_problem,
 )
 from .sessions import end_sessions, prove_address
 
@@ -48,8 +49,9 @@ class Verification(AccountMail):
         if not self.identity.password_login:
             raise Forbidden(PASSWORDS_OFF)
         errors = {}
-        if not clean_name(name):
-            errors["name"] = "Enter your name."
+        problem = name_problem(name)
+        if problem:
+            errors["name"] = problem
         if not looks_like_email(email):
             errors["email"] = "Enter your e-mail address, like name@agency.gov."
         problem = password_problem(password, email)

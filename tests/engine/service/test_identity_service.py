@@ -275,18 +275,24 @@ def stored_name(workflow: Workflow, email: str) -> str:
     return name
 
 
-def test_names_are_kept_without_control_characters_wherever_they_enter(
+def test_a_typed_name_with_control_characters_is_refused_and_others_are_cleaned(
     workflow: Workflow,
 ) -> None:
-    workflow.register("carl@example.gov", INJECTED, PASSWORD)
-    assert stored_name(workflow, "carl@example.gov") == CLEANED
-
-    workflow.grant_staff(SYSTEM_ACTOR, "inv@example.gov", INJECTED, GENERAL)
-    assert stored_name(workflow, "inv@example.gov") == CLEANED
-    workflow.accept_invitation(
-        mailed_token(workflow, "inv@example.gov", "/invite/"), "Ivy\x00\nInvited", PASSWORD
-    )
-    assert stored_name(workflow, "inv@example.gov") == "Ivy Invited"
+    """A name someone types is refused in words; one nobody here typed (an import, the
+    identity provider) is kept without them: none can break a mail header (finding 2)."""
+    refusal = {"name": "Use letters, not line breaks or other control characters."}
+    with pytest.raises(InvalidAnswers) as refused:
+        workflow.register("carl@example.gov", INJECTED, PASSWORD)
+    assert refused.value.errors == refusal
+    with pytest.raises(InvalidAnswers) as refused:
+        workflow.grant_staff(SYSTEM_ACTOR, "inv@example.gov", INJECTED, GENERAL)
+    assert refused.value.errors == refusal
+    workflow.grant_staff(SYSTEM_ACTOR, "inv@example.gov", "Ivy", GENERAL)
+    with pytest.raises(InvalidAnswers) as refused:
+        workflow.accept_invitation(
+            mailed_token(workflow, "inv@example.gov", "/invite/"), "Ivy\x00\nInvited", PASSWORD
+        )
+    assert refused.value.errors == refusal
 
     csv_text = (
         "name,email,supervisor_email,years_of_service,interests,style\n"
@@ -294,10 +300,15 @@ def test_names_are_kept_without_control_characters_wherever_they_enter(
     )
     workflow.import_applications("small-program", "mentee", csv_text, actor=SYSTEM_ACTOR)
     assert stored_name(workflow, "imp@example.gov") == "Imp Bcc: x@evil.example"
+    workflow.sign_in_with_provider("sso@example.gov", True, INJECTED)
+    assert stored_name(workflow, "sso@example.gov") == CLEANED
 
 
 @pytest.mark.parametrize("name", ["\r\n", "\x00\t", "  \x85 "])
-def test_a_name_of_control_characters_only_is_no_name(workflow: Workflow, name: str) -> None:
+def test_a_name_of_control_characters_only_is_refused(workflow: Workflow, name: str) -> None:
     with pytest.raises(InvalidAnswers) as refused:
         workflow.register("carl@example.gov", name, PASSWORD)
-    assert refused.value.errors == {"name": "Enter your name."}
+    assert refused.value.errors["name"] in (
+        "Enter your name.",
+        "Use letters, not line breaks or other control characters.",
+    )
