@@ -7,6 +7,7 @@ session ended on the server signs nobody in, whatever cookie is sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -136,19 +137,27 @@ def verify_again() -> Response:
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token: str) -> Any:
-    link = workflow().verification_link(token)
+    wf = workflow()
+    return _link_with_password(
+        token, wf.verification_link(token), wf.verify_email, "accounts/verify.html"
+    )
+
+
+def _link_with_password(
+    token: str, link: Any, follow: Callable[[str, str], Actor], template: str
+) -> Any:
+    """A mailed link's page that asks a password (verify, reset): followed with it, the
+    mailbox and the password together sign that browser in."""
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            who = workflow().verify_email(token, request.form.get("password", ""))
+            who = follow(token, request.form.get("password", ""))
         except InvalidAnswers as exc:
             errors = exc.errors
         else:
-            begin_session(who)  # the mailbox and the password: signed in
+            begin_session(who)
             return redirect(url_for("participant.me"), code=303)
-    return render_template("accounts/verify.html", link=link, errors=errors), (
-        400 if errors else 200
-    )
+    return render_template(template, link=link, errors=errors), (400 if errors else 200)
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -195,18 +204,9 @@ def forgot_password() -> Any:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str) -> Any:
-    link = workflow().reset_link(token)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            who = workflow().reset_password(token, request.form.get("password", ""))
-        except InvalidAnswers as exc:
-            errors = exc.errors
-        else:
-            begin_session(who)
-            return redirect(url_for("participant.me"), code=303)
-    return render_template("accounts/reset_password.html", link=link, errors=errors), (
-        400 if errors else 200
+    wf = workflow()
+    return _link_with_password(
+        token, wf.reset_link(token), wf.reset_password, "accounts/reset_password.html"
     )
 
 
