@@ -80,9 +80,18 @@ class Conflict(MentorflowError):
     """The record is not in a state that allows this, or changed meanwhile (409)."""
 
 
-class DatabaseFailed(MentorflowError):
+class Unavailable(MentorflowError):
+    """Something the service stands on cannot be used right now, so nothing was saved
+    (503): the person may send the same thing again once it is back."""
+
+
+class DatabaseFailed(Unavailable):
     """The database could not be reached or refused a statement; the message is one
     sentence with the driver's own words (never a statement dump or a password)."""
+
+
+class StorageFailed(Unavailable):
+    """The uploads folder could not be written or read (not writable, missing, full)."""
 
 
 class Clashed(Conflict):

@@ -69,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         identity=identity,
         **({"clock": app.config["MENTORFLOW_CLOCK"]} if "MENTORFLOW_CLOCK" in app.config else {}),
     )
+    app.extensions["mentorflow.workflow"].check_uploads_folder()
     csrf.init_app(app)
 
     from mentorflow.web import (

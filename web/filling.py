@@ -29,7 +29,7 @@ from mentorflow.engine.definition.fields import (
 )
 from mentorflow.engine.definition.format import Eligibility
 from mentorflow.engine.definition.program import Form, Program, Transition
-from mentorflow.engine.errors import Conflict, InvalidAnswers
+from mentorflow.engine.errors import Conflict, InvalidAnswers, Unavailable
 from mentorflow.engine.service.views import EnrollmentSummary
 from mentorflow.engine.service.workflow import Actor
 from mentorflow.web.boundary import workflow
@@ -181,7 +181,7 @@ class FormPage:
         eligibility: Eligibility | None = None,
         formdata: MultiDict[str, str] | None = None,
         prefill: dict[str, Any] | None = None,
-        conflict: Conflict | None = None,
+        conflict: Conflict | Unavailable | None = None,
     ) -> str:
         today = workflow().clock().date()
         wtf = None
@@ -211,6 +211,8 @@ class FormPage:
             form_error=error.form_error if error else None,
             eligibility=eligibility,
             conflict=conflict,
+            # A failing database or uploads folder: the same, but files need attaching again.
+            unavailable=isinstance(conflict, Unavailable),
             conflict_reasons=getattr(conflict, "reasons", None) or [],
             kept=kept,
             show_if=show_if_json,

@@ -11,13 +11,19 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from mentorflow.engine.definition.program import Form
-from mentorflow.engine.errors import AlreadyEnrolled, Conflict, InvalidAnswers
-from mentorflow.web.boundary import actor, wants_json, workflow
+from mentorflow.engine.errors import (
+    AlreadyEnrolled,
+    Conflict,
+    InvalidAnswers,
+    StorageFailed,
+    Unavailable,
+)
+from mentorflow.web.boundary import RECORDS_UNREACHABLE, actor, wants_json, workflow
 from mentorflow.web.filling import FormPage, account_defaults, answers_from_request, entry_edit
 from mentorflow.web.params import read_int
 
@@ -76,8 +82,9 @@ def _post(page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str
     edited = entry_edit(form)
     if edited is not None:
         return page.render(raw={}, formdata=edited)
-    raw, problems = answers_from_request(form, actor())
+    raw: dict[str, Any] = {}
     try:
+        raw, problems = answers_from_request(form, actor())
         if problems:
             raise InvalidAnswers(problems)
         enrollment_id = act(raw)
@@ -87,6 +94,10 @@ def _post(page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str
         raise
     except Conflict as exc:  # a lost race or a refusal: the form again, nothing typed lost
         return page.render(raw=raw, conflict=exc), 409
+    except Unavailable as exc:  # the database or the files failed: the form again, as typed
+        current_app.logger.error("%s %s: %s", request.method, request.path, exc)
+        shown = exc if isinstance(exc, StorageFailed) else Unavailable(RECORDS_UNREACHABLE)
+        return page.render(raw=raw, conflict=shown), 503
     return _to_enrollment(page.program.id, enrollment_id)
 
 

@@ -14,13 +14,18 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseFailed
 from .store import Base
+
+try:  # POSIX: servers starting together on one SQLite file take turns migrating
+    import fcntl
+except ImportError:  # pragma: no cover (Windows: one server at a time)
+    fcntl = None  # type: ignore[assignment]
 
 FAILURES = (SQLAlchemyError, CommandError)  # what a database or a migration raises
 
@@ -31,7 +36,13 @@ def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseFailed(
+                    f"The database file's folder {folder} cannot be made: {exc.strerror or exc}."
+                ) from None
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, future=True
         )
@@ -57,8 +68,38 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (nothing when the schema is current)."""
-    command.upgrade(alembic_config(engine), "head")
+    """Apply every pending migration (nothing when the schema is current). Servers that
+    start together (gunicorn's workers) take turns: the first migrates, the others then
+    find nothing to do instead of creating the same tables and failing."""
+    with one_migration_at_a_time(engine):
+        command.upgrade(alembic_config(engine), "head")
+
+
+# The PostgreSQL advisory lock every migration holds (any fixed number, ours alone).
+MIGRATION_LOCK = 0x6D666D67
+
+
+@contextmanager
+def one_migration_at_a_time(engine: Engine) -> Iterator[None]:
+    """Hold a lock across processes while migrating: PostgreSQL's advisory lock, or a
+    lock on a file beside a SQLite database (SQLite runs Alembic's DDL outside any
+    transaction, so the database itself cannot serialise it)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or fcntl is None:
+        yield
+        return
+    with open(f"{database}.migrating", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def first_line(exc: BaseException) -> str:

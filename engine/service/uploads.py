@@ -22,6 +22,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -30,7 +31,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..definition.fields import FileField
-from ..errors import InvalidAnswers, NotFound
+from ..errors import InvalidAnswers, NotFound, StorageFailed
 from ..records.store import Attachment, Event, Submission, new_id
 from ..rules.access import Actor
 from .session import ServiceBase
@@ -122,7 +123,6 @@ def store_upload(
                     "sent are removed after a day."
                 }
             )
-    (folder / KEPT_AREA).mkdir(parents=True, exist_ok=True)
     attachment = Attachment(
         id=new_id(),
         owner_id=owner_id,
@@ -135,9 +135,38 @@ def store_upload(
     if now is not None:
         attachment.created_at = now
     attachment.stored_as = f"{KEPT_AREA}/{attachment.id}"
-    (folder / attachment.stored_as).write_bytes(data)
+    with storage_told(folder):
+        (folder / KEPT_AREA).mkdir(parents=True, exist_ok=True)
+        (folder / attachment.stored_as).write_bytes(data)
     session.add(attachment)
     return describe(attachment)
+
+
+@contextmanager
+def storage_told(folder: Path) -> Iterator[None]:
+    """A failing uploads folder (not writable, gone, full) as one sentence, not an OSError:
+    the page keeps what was typed and says to send it again."""
+    try:
+        yield
+    except OSError as exc:
+        raise StorageFailed(
+            f"Files cannot be stored right now ({exc.strerror or exc}), so nothing was saved."
+        ) from None
+
+
+def check_storage(folder: Path) -> None:
+    """Fail at start-up, in one sentence, when the uploads folder cannot be used: made
+    if missing, then written to and read back."""
+    probe = folder / KEPT_AREA / f".probe-{os.getpid()}"
+    try:
+        probe.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"ok")
+        probe.read_bytes()
+        probe.unlink()
+    except OSError as exc:
+        raise StorageFailed(
+            f"The uploads folder {folder} cannot be used: {exc.strerror or exc}."
+        ) from None
 
 
 def describe(attachment: Attachment) -> dict[str, Any]:
@@ -155,9 +184,10 @@ def read_upload(session: Session, folder: Path, attachment_id: str) -> tuple[Att
     if attachment is None:
         raise NotFound("There is no such file.")
     path = folder / attachment.stored_as
-    if not path.is_file():
-        raise NotFound("The file is no longer stored.")
-    return attachment, path.read_bytes()
+    with storage_told(folder):
+        if not path.is_file():
+            raise NotFound("The file is no longer stored.")
+        return attachment, path.read_bytes()
 
 
 def referred_ids(answers: Any) -> Iterator[str]:
@@ -198,10 +228,11 @@ def claim_files(session: Session, folder: Path, answers: Any) -> None:
         if not source.is_file():
             continue  # gone from the disk: left as it is, NotFound when asked for
         if not target.exists():
-            try:
-                os.link(source, target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(source, target)
+            with storage_told(folder):
+                try:
+                    os.link(source, target)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(source, target)
             _after(session, "after_rollback", partial(target.unlink, missing_ok=True))
         attachment.stored_as = attachment.id
         _after(session, "after_commit", partial(source.unlink, missing_ok=True))
@@ -210,6 +241,11 @@ def claim_files(session: Session, folder: Path, answers: Any) -> None:
 class KeptFiles(ServiceBase):
     """Files posted with a form, kept before the form is sent, so that a form sent
     back for its other answers does not ask for them again."""
+
+    def check_uploads_folder(self) -> None:
+        """StorageFailed, in one sentence, when the uploads folder cannot be used; the app
+        calls this at start-up so a server never starts that cannot keep files."""
+        check_storage(self.uploads)
 
     def keep_upload(
         self, field: FileField, data: bytes, filename: str, actor: Actor

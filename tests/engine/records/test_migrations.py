@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 from alembic import command
@@ -133,3 +135,20 @@ def test_outbox_migration_keys_queued_reminders_once_each(db_url: str) -> None:
             assert connection.execute(text("SELECT count(*) FROM outbox")).scalar() == 5
     finally:
         engine.dispose()
+
+
+def test_servers_starting_together_on_a_new_database_all_start(db_url: str) -> None:
+    """gunicorn's workers each open the database at once, as separate processes; only
+    one may migrate, the others wait for it and find nothing left to do."""
+    starting = (
+        "import sys; from mentorflow.engine.records.database import Database; "
+        "Database(sys.argv[1]).dispose()"
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", starting, db_url], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    said = [worker.communicate(timeout=120)[1] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0, 0, 0], said
