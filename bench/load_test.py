@@ -275,6 +275,7 @@ class Tally:
         self.check_ins: list[tuple[str, str]] = []  # (enrollment id, marker)
         self.signed: list[tuple[str, str]] = []  # (enrollment id, role)
         self.double_presses = 0
+        self.press_outcomes: list[str] = []  # the two statuses of each double press
 
     def note(self, method: str, path: str, status: int, seconds: float) -> None:
         with self.lock:
@@ -478,11 +479,13 @@ def double_press(browser: Browser, form: Form, answers: dict[str, Any]) -> list[
         t.start()
     for t in threads:
         t.join()
-    browser.tally.count("double_presses")
     for result in results:
         if isinstance(result, BaseException):
             raise result
-    return [r for r in results if isinstance(r, Answer)]
+    answers = [r for r in results if isinstance(r, Answer)]
+    browser.tally.count("double_presses")
+    browser.tally.add("press_outcomes", " + ".join(sorted(str(a.status) for a in answers)))
+    return answers
 
 
 def apply(browser: Browser, role: str, answers: dict[str, Any]) -> str:
@@ -695,14 +698,15 @@ def gunicorn(
         while True:
             if server.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped: see {folder / 'gunicorn.log'}")
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 connection.request("GET", "/login")
                 if connection.getresponse().status == 200:
-                    connection.close()
                     break
             except OSError:
                 pass
+            finally:
+                connection.close()
             if time.monotonic() > deadline:
                 raise RuntimeError("gunicorn did not answer within two minutes")
             time.sleep(0.3)
@@ -825,6 +829,7 @@ class Result:
     throttled: int
     failed_steps: list[str]
     double_presses: int
+    press_outcomes: Counter[str]
     killed: bool
 
     @property
@@ -915,6 +920,7 @@ def run(
         throttled=tally.throttled,
         failed_steps=tally.failed_steps,
         double_presses=tally.double_presses,
+        press_outcomes=Counter(tally.press_outcomes),
         killed=killed.is_set(),
     )
 
@@ -963,6 +969,15 @@ def details(r: Result) -> list[str]:
     return out
 
 
+def notes(r: Result) -> str:
+    outcomes = ", ".join(f"{n} × {o}" for o, n in r.press_outcomes.most_common())
+    return (
+        f"{r.database}: {r.double_presses} double presses answered {outcomes}; "
+        f"{r.throttled} sign-ins throttled (429) and tried again; "
+        f"a worker killed: {'yes' if r.killed else 'no'}."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--write", type=Path, help="update this Markdown file's section")
@@ -982,17 +997,15 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         for line in details(r):
             print(line)
-        print(
-            f"{r.database}: {r.double_presses} double presses, {r.throttled} sign-ins "
-            f"throttled (429) and tried again, worker killed: {r.killed}"
-        )
+        print(notes(r))
     if args.write:
         machine = f"{os.cpu_count()} CPU cores ({platform.machine()}), {platform.system()}"
+        said = "\n".join(f"- {notes(r)}" for r in results)
         replace_section(
             args.write,
             "load",
             f"{machine}; gunicorn {WORKERS} sync workers; {args.check_ins} check-ins "
-            f"from each side of each pair.\n\n{result}",
+            f"from each side of each pair.\n\n{result}\n\n{said}",
         )
     bad = any(r.lost or r.doubled or r.server_errors or r.failed_steps for r in results)
     return 1 if bad else 0
