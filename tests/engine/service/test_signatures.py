@@ -1,0 +1,104 @@
+"""Who may sign a form, in their own name or as a signature given on paper.
+
+Of the learning contract of the small program (signed by mentor, mentee and supervisor):
+each party signs in their own role only; a coordinator or an admin records a paper
+signature in the signer's name; nobody else may, and nobody signs for a role the form
+does not ask for. A refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mentorflow.engine.errors import Forbidden, FormNotOpen, NotFound
+from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.workflow import Workflow
+from tests.conftest import People
+from tests.engine.service.test_forms import CONTRACT, Pair, matched
+
+FORM = "learning_contract"
+
+
+@pytest.fixture
+def cast(workflow: Workflow, people: People) -> dict[str, Actor]:
+    found: Pair = matched(workflow, people)
+    workflow.submit(found.enrollment_id, FORM, found.mentee, CONTRACT)
+    return {
+        "enrollment": found.enrollment_id,  # type: ignore[dict-item]
+        "mentee": found.mentee,
+        "mentor": found.mentor,
+        "coordinator": found.coordinator,
+        "supervisor": people.person("sam.super@example.gov"),
+        "admin": people.person("root@example.gov", "Root", admin=True),
+        "stranger": people.person("eve@example.gov", "Eve"),
+        "other coordinator": people.person("olga@example.gov", "Olga", coordinates="x"),
+    }
+
+
+OWN = [
+    ("mentee", "mentee"),
+    ("mentor", "mentor"),
+    ("supervisor", "supervisor"),
+]
+
+
+@pytest.mark.parametrize(("who", "role"), OWN)
+def test_each_party_signs_in_their_own_role(
+    workflow: Workflow, cast: dict[str, Actor], who: str, role: str
+) -> None:
+    snapshot = workflow.sign(cast["enrollment"], FORM, cast[who])  # type: ignore[arg-type]
+    assert {(s.role, s.signer_id, s.recorded_by_id) for s in snapshot.signatures} == {
+        (role, cast[who].person_id, None)
+    }
+    again = workflow.sign(cast["enrollment"], FORM, cast[who])  # type: ignore[arg-type]
+    assert again.signatures == snapshot.signatures  # signing twice changes nothing
+
+
+NOT_ASKED = ["coordinator", "admin", "stranger", "other coordinator"]
+
+
+@pytest.mark.parametrize("who", NOT_ASKED)
+def test_who_is_not_asked_cannot_sign_in_their_own_name(
+    workflow: Workflow, cast: dict[str, Actor], who: str
+) -> None:
+    with pytest.raises((Forbidden, NotFound)):
+        workflow.sign(cast["enrollment"], FORM, cast[who])  # type: ignore[arg-type]
+
+
+PAPER = [
+    # (who records, for which role, refused with)
+    ("coordinator", "supervisor", None),
+    ("admin", "mentor", None),
+    ("mentee", "supervisor", Forbidden),
+    ("mentee", "mentor", Forbidden),
+    ("mentor", "mentee", Forbidden),
+    ("supervisor", "mentee", Forbidden),
+    ("stranger", "supervisor", (Forbidden, NotFound)),
+    ("other coordinator", "supervisor", (Forbidden, NotFound)),
+    ("coordinator", "coordinator", NotFound),  # the form asks for no such signature
+]
+
+
+@pytest.mark.parametrize(("who", "role", "refused"), PAPER)
+def test_only_staff_record_a_paper_signature(
+    workflow: Workflow, cast: dict[str, Actor], who: str, role: str, refused: object
+) -> None:
+    enrollment_id: str = cast["enrollment"]  # type: ignore[assignment]
+    if refused is not None:
+        with pytest.raises(refused):  # type: ignore[call-overload]
+            workflow.sign(enrollment_id, FORM, cast[who], on_behalf_of=role)
+        unsigned = workflow.sign(enrollment_id, FORM, cast["mentee"])
+        assert [s.role for s in unsigned.signatures] == ["mentee"]  # nothing else written
+        return
+    snapshot = workflow.sign(enrollment_id, FORM, cast[who], on_behalf_of=role)
+    (signature,) = snapshot.signatures
+    assert signature.role == role
+    assert signature.recorded_by_id == cast[who].person_id
+    expected_signer = {"supervisor": cast["supervisor"], "mentor": cast["mentor"]}[role]
+    assert signature.signer_id == expected_signer.person_id
+
+
+def test_a_form_not_yet_submitted_cannot_be_signed(workflow: Workflow, people: People) -> None:
+    found = matched(workflow, people)
+    with pytest.raises(FormNotOpen):
+        workflow.sign(found.enrollment_id, FORM, found.mentee)
