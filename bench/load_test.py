@@ -9,7 +9,7 @@ role in MENTORFLOW_TEST_POSTGRES_URL or --postgres-url and dropped afterwards), 
 schema up to date and writes the people straight into it: one coordinator of
 general-mentoring and, per client, a mentee, a mentor and the mentee's supervisor, all
 verified accounts with a password (so no mail link is needed). Then it starts gunicorn with
-4 sync workers on `mentorflow.web:create_app()` and the repository's definitions/.
+4 sync workers on `mentorflow.web.wsgi:app` and the repository's definitions/.
 
 Each client is one pair walking the whole journey of general-mentoring over HTTP the way a
 browser does: GET the page, read its form (every hidden input, the csrf_token and whatever
@@ -20,8 +20,9 @@ mentee applies, mentor applies (each application sent twice at the same moment f
 threads with the same form: a double press), the coordinator screens both and records both
 trainings, matches the pair from the mentee's page, the mentee writes the learning
 contract, mentee, mentor and supervisor sign it (the contract then moves on by itself),
-the mentee starts the relationship, mentee and mentor record check-ins at the same time
-(each its own thread, `--check-ins` each), and the mentee ends the relationship early (the
+the mentee starts the relationship (a double press again), mentee and mentor record
+check-ins at the same time (each its own thread, `--check-ins` each, the first of each
+pressed twice), and the mentee ends the relationship early (the
 one close that needs no months of waiting). A 409 (someone else changed the enrollment
 first) is answered like a person would: the page again and the same answers sent again, at
 most a few times. A 429 at sign-in (the throttle's ceiling) waits a moment and tries again.
@@ -525,15 +526,27 @@ def on_enrollment_page(
     return answer
 
 
+def pressed_twice(browser: Browser, path: str, answers: dict[str, Any], what: str) -> None:
+    """A form page opened once and its button pressed twice at the same moment: the work
+    must be done once (the records check counts it) and at least one press must land."""
+    form = the_form(browser.get(path), path)
+    statuses = [answer.status for answer in double_press(browser, form, answers)]
+    if 303 not in statuses or any(s not in (303, 409) for s in statuses):
+        raise Missing(f"{what} pressed twice: {statuses}")
+
+
 def check_ins(browser: Browser, enrollment: str, who: str, count: int) -> None:
+    """Each side's check-ins; the first one pressed twice (a double click)."""
     path = f"/p/{PROGRAM}/enrollments/{enrollment}/forms/check_in"
     for k in range(count):
         marker = f"load check-in {who} {k} {uuid.uuid4().hex[:8]}"
-        answer = browser.fill(
-            path, {"met_on": days(-1), "minutes": "45", "progress": FIRST, "topics": marker}
-        )
-        if answer.status != 303:
-            raise Missing(f"check-in: {answer.status} {said(answer.page)}")
+        answers = {"met_on": days(-1), "minutes": "45", "progress": FIRST, "topics": marker}
+        if k == 0:
+            pressed_twice(browser, path, answers, "check-in")
+        else:
+            answer = browser.fill(path, answers)
+            if answer.status != 303:
+                raise Missing(f"check-in: {answer.status} {said(answer.page)}")
         browser.tally.add("check_ins", (enrollment, marker))
 
 
@@ -565,7 +578,9 @@ def journey(port: int, tally: Tally, pair: Pair, check_in_count: int) -> None:
         if answer.status != 303:
             raise Missing(f"sign as {role}: {answer.status} {said(answer.page)}")
         tally.add("signed", (mentee_id, role))
-    move(mentee, mentee_id, "start", {})
+    start = f"/p/{PROGRAM}/enrollments/{mentee_id}/transitions/start"
+    pressed_twice(mentee, start, {}, "start")
+    tally.add("moved", (mentee_id, "start"))
 
     # mentee and mentor record check-ins at the same time, each from their own browser
     errors: list[BaseException] = []
@@ -687,7 +702,7 @@ def gunicorn(
             "120",
             "--graceful-timeout",
             "5",
-            "mentorflow.web:create_app()",
+            "mentorflow.web.wsgi:app",
         ],
         env=env,
         stdout=log,

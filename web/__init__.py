@@ -80,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         matching,
         monitoring,
         participant,
+        presses,
         public,
         reports,
         single_sign_on,
@@ -97,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     accounts.init_app(app)
     boundary.init_app(app)
+    presses.init_app(app)
     for module in (
         public,
         accounts,

@@ -320,6 +320,18 @@ class AccountToken(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
+class FormPress(Base):
+    """One press of a form, by the hash of its one-time key and who pressed it: where it
+    led (None while it is being worked on), so a second press of the same form is sent
+    there instead of doing the work again. Kept a day."""
+
+    __tablename__ = "form_presses"
+    __table_args__ = (Index("ix_form_presses_created", "created_at"),)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    location: Mapped[str | None] = mapped_column(String(2000), default=None)
+
+
 class MatchingRun(Base):
     """One run of matching, kept so a decision can be explained later: who was in the
     pool with which answers, the settings, and what was proposed and confirmed."""

@@ -6,7 +6,7 @@ signing), `enrollment_pages` and `views` (what participants' pages show), `uploa
 posted with a form), `matching` (assigning mentors) and `matching_review` (the matching page),
 `desk` (the coordinator's desk and bulk moves), `outbox` (messages, reminders, mail),
 `monitoring` (reports, recognition, export), `importer` (applications in bulk),
-`accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
+`presses` (a form pressed twice does its work once), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
 address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
 the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
 out plain, immutable values (`snapshots` for what a write returns).
@@ -22,10 +22,13 @@ from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
 from .outbox import Outbox
+from .presses import Presses
 from .uploads import KeptFiles
 
 
-class Workflow(EnrollmentPages, Review, Desk, Outbox, Figures, Accounts, KeptFiles, Importing):
+class Workflow(
+    EnrollmentPages, Review, Desk, Outbox, Figures, Accounts, KeptFiles, Importing, Presses
+):
     """Everything participants, coordinators and commands do to enrollments."""
 
 

@@ -27,7 +27,10 @@ def test_a_few_clients_walk_the_journey_with_nothing_lost_doubled_or_5xx(
     assert result.failed_steps == []
     assert (result.lost, result.doubled, result.server_errors) == ([], [], [])
     assert result.killed
-    assert result.double_presses == 6  # each client's two applications
+    # Each client's two applications, its `start` and each side's first check-in; every
+    # second press is led where the first went (the form's one-time key).
+    assert result.double_presses == 3 * 5
+    assert set(result.press_outcomes) == {"303 + 303"}
     assert result.requests >= 3 * 40  # the whole journey, not a first step
     table = load_test.table([result])
     assert "| SQLite | 3 |" in table

@@ -68,12 +68,13 @@ def password_pages(world: World) -> Iterator[tuple[str, str]]:
 
 
 # What each form asks: an address and a password, never a hint or a secret question.
+# Beside these, every form carries its CSRF token and one-time key (`once`), nothing else.
 FIELDS = {
-    "/login": {"csrf_token", "next", "email", "password"},
-    "/register": {"csrf_token", "name", "email", "password"},
-    "/invite/<token>": {"csrf_token", "username", "name", "password"},
-    "/reset/<token>": {"csrf_token", "username", "password"},
-    "/account": {"csrf_token", "username", "current", "password"},
+    "/login": {"csrf_token", "once", "next", "email", "password"},
+    "/register": {"csrf_token", "once", "name", "email", "password"},
+    "/invite/<token>": {"csrf_token", "once", "username", "name", "password"},
+    "/reset/<token>": {"csrf_token", "once", "username", "password"},
+    "/account": {"csrf_token", "once", "username", "current", "password"},
 }
 
 

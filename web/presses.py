@@ -1,0 +1,73 @@
+"""One press per form: every form a page draws carries a one-time key beside its CSRF
+token (`form_keys()` in a template), and a second press of the same form is sent where
+the first one led instead of doing the work again.
+
+The engine keeps the keys (engine/service/presses.py); this module only reads the key
+from the request, names who pressed, and tells the engine where the response leads.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, current_app, g, redirect, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from mentorflow.engine.errors import Unavailable
+from mentorflow.web.boundary import workflow
+
+ONCE = "once"  # the hidden input's name
+VISITOR = "visitor"  # the session key naming a browser nobody is signed in on
+# Where each press counts on its own: a second sign-in is simply a sign-in, and only its
+# own response carries the new session's cookie to the browser.
+EVERY_PRESS_COUNTS = frozenset({"accounts.login"})
+
+
+def form_keys() -> Markup:
+    """The hidden inputs every POST form carries: the CSRF token and a new one-time key."""
+    if not current_user.is_authenticated:
+        session.setdefault(VISITOR, secrets.token_urlsafe(16))
+    return Markup(
+        '<input type="hidden" name="csrf_token" value="{}">'
+        '<input type="hidden" name="' + ONCE + '" value="{}">'
+    ).format(generate_csrf(), secrets.token_urlsafe(16))
+
+
+def _presser() -> str:
+    if current_user.is_authenticated:
+        return f"person:{current_user.actor.person_id}"
+    return f"visitor:{session.get(VISITOR, '')}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["form_keys"] = form_keys
+
+    @app.before_request
+    def pressed_before() -> Any:
+        if request.method != "POST" or request.endpoint in EVERY_PRESS_COUNTS:
+            return None
+        key = request.form.get(ONCE)
+        if not key:
+            return None
+        presser = _presser()
+        earlier = workflow().first_press(key, presser)
+        if earlier is not None:
+            return redirect(earlier.location, code=303)
+        g.press = (key, presser)
+        return None
+
+    @app.after_request
+    def press_over(response: Any) -> Any:
+        press = g.pop("press", None)
+        if press is not None:
+            # Only a 303 is a done deed (every successful POST here answers one); any
+            # other answer gives the key back, so the page may be sent again.
+            location = response.location if response.status_code == 303 else None
+            try:
+                workflow().press_done(*press, location)
+            except Unavailable as exc:  # the key is taken over after a minute
+                current_app.logger.error("The press of %s was not recorded: %s", request.path, exc)
+        return response
