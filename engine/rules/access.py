@@ -89,6 +89,19 @@ def partners(session: Session, enrollment: Enrollment) -> list[Enrollment]:
     return [mentor] if mentor else []
 
 
+def visible_partners(
+    session: Session, actor: Actor, enrollment: Enrollment, roles: frozenset[str]
+) -> list[Enrollment]:
+    """The partners of `enrollment` this viewer may see: all of them for staff, the
+    enrolled person and their supervisor; for a partner, only themselves. A mentee who
+    opens her mentor's page sees the mentor and herself, never the mentor's other
+    mentees: they are a third person to her."""
+    found = partners(session, enrollment)
+    if acts_as_staff(roles) or "supervisor" in roles or enrollment.person_id == actor.person_id:
+        return found
+    return [p for p in found if p.person_id == actor.person_id]
+
+
 def relations(session: Session, actor: Actor, enrollment: Enrollment) -> frozenset[str]:
     """Every role `actor` plays towards `enrollment`: admin, coordinator, mentee,
     mentor, pair (either party of the relationship) and supervisor."""
@@ -155,6 +168,19 @@ def may_read(form: Form, submission: Authored | None, actor: Actor, roles: froze
     if "pair" in visible and "pair" in roles and roles & {"mentor", "mentee"}:
         return True
     return bool(visible & roles & {"mentor", "mentee", "supervisor"})
+
+
+def may_know_of(form: Form, actor: Actor, roles: frozenset[str], read: bool) -> bool:
+    """Whether a form is named to this viewer at all (listed on a page, with whether it
+    is filled): they may fill it, sign it or read it under `visible_to`, or `read`:
+    they may read an entry of it (their own, as its `filler`). A form none of these
+    lets them near is not listed, so a page never tells them whether it was filled."""
+    return (
+        read
+        or may_fill(form, roles)
+        or bool(signing_roles(form, roles))
+        or may_read(form, None, actor, roles)
+    )
 
 
 def signing_roles(form: Form, roles: frozenset[str]) -> list[str]:
