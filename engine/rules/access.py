@@ -89,17 +89,24 @@ def partners(session: Session, enrollment: Enrollment) -> list[Enrollment]:
     return [mentor] if mentor else []
 
 
+def may_see_partner(
+    actor: Actor, enrollment: Enrollment, roles: frozenset[str], partner: Enrollment
+) -> bool:
+    """Whether a viewer of `enrollment` may see `partner` (one of its partners) named
+    there: staff, the enrolled person and their supervisor may; someone there as a
+    partner sees only themselves. A mentee who opens her mentor's page sees the mentor
+    and herself, never the mentor's other mentees: they are a third person to her."""
+    if acts_as_staff(roles) or "supervisor" in roles or enrollment.person_id == actor.person_id:
+        return True
+    return partner.person_id == actor.person_id
+
+
 def visible_partners(
     session: Session, actor: Actor, enrollment: Enrollment, roles: frozenset[str]
 ) -> list[Enrollment]:
-    """The partners of `enrollment` this viewer may see: all of them for staff, the
-    enrolled person and their supervisor; for a partner, only themselves. A mentee who
-    opens her mentor's page sees the mentor and herself, never the mentor's other
-    mentees: they are a third person to her."""
+    """The partners of `enrollment` that `may_see_partner` lets this viewer see."""
     found = partners(session, enrollment)
-    if acts_as_staff(roles) or "supervisor" in roles or enrollment.person_id == actor.person_id:
-        return found
-    return [p for p in found if p.person_id == actor.person_id]
+    return [p for p in found if may_see_partner(actor, enrollment, roles, p)]
 
 
 def relations(session: Session, actor: Actor, enrollment: Enrollment) -> frozenset[str]:
