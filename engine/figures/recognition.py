@@ -6,8 +6,8 @@
 - `earlier_relationships`: a mentee's pairings that have ended (returned to the pool,
   then matched again), so the history of who mentored them is kept in view.
 - `mentor_recognition`: every mentor of a program with their relationships completed,
-  ended early, returned to the pool and ongoing, and the evaluations their mentees
-  wrote about those relationships, as far as the viewer may read them.
+  ended early, returned to the pool and ongoing, and what their mentees answered on
+  their evaluations, as figures from at least `report_min_group` mentees only.
 
 A relationship's outcome is the outcome of the final state its mentee reached while
 paired with the mentor: the closing event keeps the pairing it ended.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +26,8 @@ from sqlalchemy.orm import Session
 from ..definition.program import Program
 from ..records.store import Enrollment, Event, Pairing, Person, Submission
 from ..rules.access import Actor, may_read, readable_ask_answers, relations
-from ..rules.answers import ShownAnswer, shown_answers
+from ..rules.answers import ShownAnswer
+from .reports import Row, form_figures, shown
 
 COMPLETED = "completed"
 ENDED_EARLY = "ended_early"
@@ -153,12 +155,19 @@ def earlier_relationships(session: Session, mentee: Enrollment) -> list[EarlierR
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One form a mentee filled during a relationship with the mentor."""
+    """What a mentor's mentees answered on one evaluation form, as figures only: no
+    answer is shown by name, and no free text, because the forms promise mentees that
+    reports show only figures drawn from at least `report_min_group` people. Fewer
+    mentees than that: `rows` is empty and the page says "fewer than N"."""
 
-    mentee_name: str
     form_title: str
-    at: dt.datetime
-    answers: tuple[ShownAnswer, ...]
+    people: int  # mentees whose filling is counted (shown only when >= min_group)
+    min_group: int
+    rows: tuple[Row, ...]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.people < self.min_group
 
 
 @dataclass(frozen=True)
@@ -185,18 +194,26 @@ class _Tally:
     name: str
     email: str
     counts: dict[str, int] = field(default_factory=dict)
-    evaluations: list[Evaluation] = field(default_factory=list)
+    # form id -> mentee enrollment id -> the answers of its latest filling
+    answers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def add(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
 
-    def record(self) -> MentorRecord:
+    def record(self, program: Program) -> MentorRecord:
+        n = program.info.report_min_group
+        evaluations = []
+        for form_id, by_mentee in self.answers.items():
+            form = program.forms[form_id]
+            people = len(by_mentee)
+            rows = (
+                form_figures(form, [(a, who) for who, a in by_mentee.items()], n)
+                if people >= n
+                else ()
+            )
+            evaluations.append(Evaluation(form.title, people, n, rows))
         return MentorRecord(
-            self.person_id,
-            self.name,
-            self.email,
-            evaluations=tuple(self.evaluations),
-            **self.counts,
+            self.person_id, self.name, self.email, evaluations=tuple(evaluations), **self.counts
         )
 
 
@@ -205,8 +222,10 @@ def mentor_recognition(session: Session, program: Program, viewer: Actor) -> lis
     enrollments they had), by name, with what their relationships came to.
 
     Evaluations are the entries of forms filled by the mentee (`filled_by: mentee`) on
-    the mentee's enrollment during the pairing, shown only where the form's
-    `visible_to` lets `viewer` read that entry."""
+    the mentee's enrollment during the pairing, counted only where the form's
+    `visible_to` lets `viewer` read that entry, and shown only as figures over the
+    mentor's mentees (the latest filling of each): the format has no way for a
+    definition to say the answers are not confidential, so they always are."""
     completed = outcome_states(program, "mentee", COMPLETED)
     early = outcome_states(program, "mentee", ENDED_EARLY)
     mentee_forms = {
@@ -256,15 +275,9 @@ def mentor_recognition(session: Session, program: Program, viewer: Actor) -> lis
         for entry in entries:
             form = mentee_forms[entry.form_id]
             if may_read(form, entry, viewer, roles):
-                record.evaluations.append(
-                    Evaluation(
-                        mentee_name=mentee.person.display_name,
-                        form_title=form.title,
-                        at=entry.created_at,
-                        answers=tuple(shown_answers(form, entry.answers)),
-                    )
-                )
-    found = [r.record() for r in records.values()]
+                # one person, one voice: a mentee's later filling replaces the earlier
+                record.answers.setdefault(form.id, {})[mentee.person_id] = entry.answers
+    found = [r.record(program) for r in records.values()]
     return sorted(found, key=lambda r: (-r.completed, r.name.lower(), r.email))
 
 
@@ -297,16 +310,25 @@ RECOGNITION_COLUMNS = (
 )
 
 
+def evaluation_text(e: Evaluation) -> str:
+    """One evaluation's figures in a line: 'Form title (N people): item: value; ...',
+    or 'Form title: fewer than N people'."""
+    if e.suppressed:
+        return f"{e.form_title}: fewer than {e.min_group} people"
+    figures = "; ".join(
+        f"{row.item}{'' if row.measure == 'people' else f' ({row.measure})'}: "
+        + shown(row, e.min_group)
+        for row in e.rows
+    )
+    return f"{e.form_title} ({e.people} people): {figures}"
+
+
 def recognition_rows(records: Iterable[MentorRecord]) -> list[list[str]]:
-    """The CSV rows under `RECOGNITION_COLUMNS`; each evaluation as
-    'Form title (mentee, date): Label: answer; Label: answer', one per line."""
+    """The CSV rows under `RECOGNITION_COLUMNS`; each evaluation as `evaluation_text`,
+    one per line."""
     rows = []
     for r in records:
-        evaluations = "\n".join(
-            f"{e.form_title} ({e.mentee_name}, {e.at.date().isoformat()}): "
-            + "; ".join(f"{a.label}: {a.text}" for a in e.answers)
-            for e in r.evaluations
-        )
+        evaluations = "\n".join(evaluation_text(e) for e in r.evaluations)
         rows.append(
             [
                 r.name,

@@ -56,7 +56,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..definition.fields import AnyField, kind_of
-from ..definition.program import Lifecycle, Program
+from ..definition.program import Form, Lifecycle, Program
 from ..records.store import Enrollment, Event, Pairing, Submission
 
 COHORT = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -470,6 +470,22 @@ def _answer_cells(
     if tally.partition:
         _protect(parts)
     return cells
+
+
+def form_figures(
+    form: Form, answers: Sequence[tuple[Mapping[str, Any], Any]], n: int
+) -> tuple[Row, ...]:
+    """The figures of every counted field of `form` (choice, multichoice, boolean,
+    number) over `answers` ((answers of one filling, who) pairs, one filling per
+    person), each item prefixed with its field's label, small groups suppressed as in
+    every report. Free text gives no figure, not even how many wrote some."""
+    cells: list[_Cell] = []
+    for f in form.fields.values():
+        given = [(a.get(f.id), who) for a, who in answers]
+        tally = kind_of(f).tally(f, [(v, w) for v, w in given if v not in (None, "", [])])
+        if tally.parts or tally.numbers:
+            cells += _answer_cells(f, given, f.label, "people", n)
+    return _finish(cells)
 
 
 def _whole(number: float) -> Value:

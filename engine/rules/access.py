@@ -89,6 +89,26 @@ def partners(session: Session, enrollment: Enrollment) -> list[Enrollment]:
     return [mentor] if mentor else []
 
 
+def may_see_partner(
+    actor: Actor, enrollment: Enrollment, roles: frozenset[str], partner: Enrollment
+) -> bool:
+    """Whether a viewer of `enrollment` may see `partner` (one of its partners) named
+    there: staff, the enrolled person and their supervisor may; someone there as a
+    partner sees only themselves. A mentee who opens her mentor's page sees the mentor
+    and herself, never the mentor's other mentees: they are a third person to her."""
+    if acts_as_staff(roles) or "supervisor" in roles or enrollment.person_id == actor.person_id:
+        return True
+    return partner.person_id == actor.person_id
+
+
+def visible_partners(
+    session: Session, actor: Actor, enrollment: Enrollment, roles: frozenset[str]
+) -> list[Enrollment]:
+    """The partners of `enrollment` that `may_see_partner` lets this viewer see."""
+    found = partners(session, enrollment)
+    return [p for p in found if may_see_partner(actor, enrollment, roles, p)]
+
+
 def relations(session: Session, actor: Actor, enrollment: Enrollment) -> frozenset[str]:
     """Every role `actor` plays towards `enrollment`: admin, coordinator, mentee,
     mentor, pair (either party of the relationship) and supervisor."""
@@ -155,6 +175,19 @@ def may_read(form: Form, submission: Authored | None, actor: Actor, roles: froze
     if "pair" in visible and "pair" in roles and roles & {"mentor", "mentee"}:
         return True
     return bool(visible & roles & {"mentor", "mentee", "supervisor"})
+
+
+def may_know_of(form: Form, actor: Actor, roles: frozenset[str], read: bool) -> bool:
+    """Whether a form is named to this viewer at all (listed on a page, with whether it
+    is filled): they may fill it, sign it or read it under `visible_to`, or `read`:
+    they may read an entry of it (their own, as its `filler`). A form none of these
+    lets them near is not listed, so a page never tells them whether it was filled."""
+    return (
+        read
+        or may_fill(form, roles)
+        or bool(signing_roles(form, roles))
+        or may_read(form, None, actor, roles)
+    )
 
 
 def signing_roles(form: Form, roles: frozenset[str]) -> list[str]:

@@ -21,11 +21,12 @@ from ..records.store import Enrollment, Event, Pairing, Person, Submission
 from ..rules.access import (
     Actor,
     acts_as_staff,
+    may_know_of,
     may_read,
     may_record_signatures,
-    partners,
     readable_ask_answers,
     signing_roles,
+    visible_partners,
 )
 from ..rules.answers import ShownAnswer, shown_answers
 from .core import TransitionChoice
@@ -187,7 +188,9 @@ def _entry(form: Form, submission: Submission) -> Entry:
 
 
 def form_slots(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> list[FormSlot]:
-    """The forms of this enrollment's role that are open now or were filled."""
+    """The forms of this enrollment's role that are open now or were filled, as far as
+    this viewer may know of them (`may_know_of`): a form they may neither read, fill
+    nor sign is left out, filled or not."""
     slots = []
     for form in record.program.forms.values():
         if form.owner != record.enrollment.role or not (form.open_in or form.apply_for):
@@ -195,6 +198,8 @@ def form_slots(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) ->
         entries = readable_entries(record, form, actor, roles)
         open_now = record.enrollment.state in form.open_in
         if not entries and not open_now:
+            continue
+        if not may_know_of(form, actor, roles, read=bool(entries)):
             continue
         missing = record.missing_signatures(form.id) if record.entries(form.id) else []
         slots.append(
@@ -252,10 +257,11 @@ def enrollment_view(
     transitions: list[TransitionChoice],
 ) -> EnrollmentView:
     """The enrollment as `actor` (who plays `roles` towards it) may see it;
-    `transitions`: those they may take, from `Workflow.transitions_for`."""
+    `transitions`: those they may take, from `Workflow.transitions_for`. Partners are
+    those `visible_partners` lets this viewer see."""
     found = [
         Party(p.id, p.person.display_name, p.person.email, p.role)
-        for p in partners(record.session, record.enrollment)
+        for p in visible_partners(record.session, actor, record.enrollment, roles)
     ]
     return EnrollmentView(
         enrollment=summary(record),

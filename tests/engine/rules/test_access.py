@@ -18,8 +18,10 @@ from mentorflow.engine.rules.access import (
     Actor,
     acts_as_staff,
     may_fill,
+    may_know_of,
     may_read,
     may_record_signatures,
+    may_see_partner,
     may_take,
     relations,
     signing_roles,
@@ -256,3 +258,69 @@ def test_signing_roles(
     signatures: tuple[str, ...], roles: tuple[str, ...], expected: list[str]
 ) -> None:
     assert signing_roles(_form(signatures=signatures), _roles(*roles)) == expected
+
+
+# ---------------------------------------------------------------- naming forms on a page
+
+KNOW_OF = [
+    # (filled_by, visible_to, signatures, roles, read an entry, may know of it)
+    ("mentee", ("filler", "coordinator"), (), ("mentee", "pair"), False, True),  # fills it
+    ("mentee", ("filler", "coordinator"), (), ("mentor", "pair"), False, False),
+    ("mentee", ("filler", "coordinator"), (), ("supervisor",), False, False),
+    ("mentor", ("filler", "coordinator"), (), ("mentee", "pair"), False, False),
+    ("pair", ("pair", "coordinator"), (), ("supervisor",), False, False),
+    ("pair", ("pair", "coordinator"), (), ("mentor", "pair"), False, True),
+    ("pair", ("pair", "supervisor"), (), ("supervisor",), False, True),  # reads it
+    ("pair", ("pair",), ("supervisor",), ("supervisor",), False, True),  # signs it
+    ("coordinator", ("coordinator", "mentee"), (), ("mentee", "pair"), False, True),
+    ("coordinator", ("coordinator",), (), ("mentee", "pair"), False, False),
+    ("coordinator", ("filler",), (), ("mentee", "pair"), True, True),  # an entry of theirs
+    ("mentee", ("filler",), (), ("coordinator",), False, True),  # staff know every form
+    ("mentee", ("filler",), (), (), False, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("filled_by", "visible_to", "signatures", "roles", "read", "expected"), KNOW_OF
+)
+def test_may_know_of(
+    filled_by: str,
+    visible_to: tuple[str, ...],
+    signatures: tuple[str, ...],
+    roles: tuple[str, ...],
+    read: bool,
+    expected: bool,
+) -> None:
+    form = _form(filled_by, visible_to, signatures)
+    assert may_know_of(form, VERIFIED, _roles(*roles), read) is expected
+
+
+# ---------------------------------------------------------------- partners named on a page
+
+MENTOR = _enrollment(person_id="p-mentor", role="mentor")
+SEE_PARTNER = [
+    # (viewer's roles, the enrollment, the partner, may see)
+    ("the mentee, as partner, sees herself", ("mentee", "pair"), MENTOR, ME, True),
+    ("never the mentor's other mentee", ("mentee", "pair"), MENTOR, "p-third", False),
+    (
+        "the mentor on his own page",
+        ("mentor", "pair"),
+        _enrollment(person_id=ME, role="mentor"),
+        "p-third",
+        True,
+    ),
+    ("the mentor's supervisor", ("supervisor",), MENTOR, "p-third", True),
+    ("a coordinator", ("coordinator",), MENTOR, "p-third", True),
+    ("an admin", ("admin",), MENTOR, "p-third", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("roles", "enrollment", "partner", "expected"),
+    [pytest.param(r, e, p, x, id=i) for i, r, e, p, x in SEE_PARTNER],
+)
+def test_may_see_partner(
+    roles: tuple[str, ...], enrollment: Any, partner: str, expected: bool
+) -> None:
+    found = may_see_partner(VERIFIED, enrollment, _roles(*roles), _enrollment(person_id=partner))
+    assert found is expected
