@@ -342,9 +342,9 @@ class FormFilling(WorkflowBase):
             self._touch(record)
             session.flush()
             count = session.scalar(
-                select(func.count()).select_from(Event).where(
-                    Event.enrollment_id == record.enrollment.id, Event.kind == "amend"
-                )
+                select(func.count())
+                .select_from(Event)
+                .where(Event.enrollment_id == record.enrollment.id, Event.kind == "amend")
             )
             queue(
                 session,

@@ -53,7 +53,9 @@ def contract_answers(workflow: Workflow, clock: Clock, **changes: Any) -> dict[s
 @pytest.fixture
 def contracting(workflow: Workflow, people: People, clock: Clock) -> Contracting:
     """A matched pair whose learning contract the mentee wrote, release time unticked."""
-    walk = walk_to(workflow, workflow.programs[GENERAL], "mentee", "matched", people=people, clock=clock)
+    walk = walk_to(
+        workflow, workflow.programs[GENERAL], "mentee", "matched", people=people, clock=clock
+    )
     assert walk.detours == [], walk.detours
     actors = {
         "mentee": walk.person,
