@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..definition.program import Form, Program
 from ..records.enrollment import EnrollmentRecord
@@ -242,7 +242,12 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
     return items
 
 
-_KINDS = {"apply": "Applied", "import": "Imported", "transition": "Moved"}
+_KINDS = {
+    "apply": "Applied",
+    "import": "Imported",
+    "transition": "Moved",
+    "amend": "Reopened a signed form for amendment",
+}
 
 
 def enrollment_view(
@@ -274,10 +279,14 @@ def enrollments_of(session: Session, actor: Actor) -> list[Enrollment]:
     (none until they have verified their address)."""
     if actor.person_id is None or not actor.verified:
         return []
+    # A mentee's enrollment carries its pairing while open and after the relationship
+    # ends (not after a return to the pool): its mentor sees it as long as it does.
+    mentor, mentee = aliased(Enrollment), aliased(Enrollment)
     as_mentor = (
         select(Pairing.mentee_id)
-        .join(Enrollment, Enrollment.id == Pairing.mentor_id)
-        .where(Enrollment.person_id == actor.person_id, Pairing.ended_at.is_(None))
+        .join(mentor, mentor.id == Pairing.mentor_id)
+        .join(mentee, mentee.pairing_id == Pairing.id)
+        .where(mentor.person_id == actor.person_id)
     )
     as_mentee = (
         select(Pairing.mentor_id)
