@@ -29,7 +29,7 @@ from ..rules.access import (
 )
 from ..rules.answers import ShownAnswer, shown_answers
 from .core import TransitionChoice
-from .forms import fill_refusal, signed_by_all
+from .forms import amend_refusal, fill_refusal, signed_by_all
 from .snapshots import SignatureSnapshot
 
 
@@ -94,6 +94,7 @@ class FormSlot:
     missing_signatures: tuple[str, ...]
     can_sign: tuple[str, ...]  # signatures this viewer gives in their own name, not yet given
     can_record_signatures: bool  # staff may record a paper signature
+    can_amend: bool = False  # may reopen the signed form as an amendment (`Workflow.amend`)
 
     @property
     def submitted(self) -> bool:
@@ -207,6 +208,7 @@ def form_slots(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) ->
                 missing_signatures=tuple(missing),
                 can_sign=tuple(r for r in signing_roles(form, roles) if r in missing),
                 can_record_signatures=may_record_signatures(roles) and bool(missing),
+                can_amend=bool(entries) and amend_refusal(record, actor, roles, form) is None,
             )
         )
     return slots
