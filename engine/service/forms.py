@@ -323,6 +323,7 @@ class FormFilling(WorkflowBase):
             kept = {
                 "form": form_id,
                 "submission": submission.id,
+                "author_id": submission.author_id,  # who may read it: the form's `filler`
                 "answers": submission.answers,
                 "signatures": [
                     {

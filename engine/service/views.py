@@ -227,6 +227,8 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
     for event in events:
         transition = lifecycle.transitions.get(event.transition or "")
         answers = readable_ask_answers(record.program, record.enrollment.role, event, actor, roles)
+        if event.kind == "amend":
+            answers = _amended_version(record.program, event, actor, roles)
         person = people.get(event.actor_id or "")
         items.append(
             HistoryItem(
@@ -242,6 +244,22 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
             )
         )
     return items
+
+
+@dataclass(frozen=True)
+class _SignedBy:
+    author_id: str | None
+
+
+def _amended_version(
+    program: Program, event: Event, actor: Actor, roles: frozenset[str]
+) -> tuple[ShownAnswer, ...] | None:
+    """The signed version an amendment reopened, to those who may read that form."""
+    kept = event.answers or {}
+    form = program.forms.get(kept.get("form", ""))
+    if form is None or not may_read(form, _SignedBy(kept.get("author_id")), actor, roles):
+        return None
+    return tuple(shown_answers(form, kept.get("answers") or {}))
 
 
 _KINDS = {

@@ -119,6 +119,12 @@ def test_a_contract_signed_wrong_is_a_dead_end_until_amended(
     workflow.submit(c.id, FORM, c.actors["mentee"], fixed)
     sign(workflow, c, *SIGNERS)
     assert workflow.take(c.id, "start", c.actors["coordinator"]).state == "active"
+    # The history shows the signed version to those who may read the contract.
+    for who in ("coordinator", "mentor", "supervisor"):
+        page = workflow.enrollment_page(GENERAL, c.id, c.actors[who])
+        [item] = [i for i in page.view.history if i.kind == "amend"]
+        assert item.answers is not None
+        assert any("release time" in a.label for a in item.answers)
 
 
 def test_an_amendment_asks_every_signer_to_sign_again(
