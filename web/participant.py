@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -133,6 +133,23 @@ def sign(program_id: str, enrollment_id: str, form_id: str) -> Response:
     on_behalf = request.form.get("on_behalf_of") or None
     workflow().sign(enrollment_id, form_id, actor(), on_behalf_of=on_behalf, program_id=program_id)
     return _to_enrollment(program_id, enrollment_id)
+
+
+@bp.post("/p/<program_id>/enrollments/<enrollment_id>/forms/<form_id>/amend")
+@login_required
+def amend(program_id: str, enrollment_id: str, form_id: str) -> Response:
+    """Reopen a signed form; on to its page to edit it (the engine words any refusal)."""
+    workflow().amend(
+        enrollment_id, form_id, actor(), expected_version=_version(), program_id=program_id
+    )
+    flash(
+        "Reopened as an amendment: the signed version is kept in the history and the "
+        "signatures were cleared. Change what needs changing; then everyone signs again."
+    )
+    target = url_for(
+        "participant.fill", program_id=program_id, enrollment_id=enrollment_id, form_id=form_id
+    )
+    return redirect(target, code=303)
 
 
 @bp.route(

@@ -7,6 +7,7 @@ problem is never half-loaded: `load_*` either returns compiled programs or raise
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..errors import DefinitionError, Problem
 from .checks import Checker
 from .checks.forms import check_forms, check_roles
 from .checks.lifecycles import check_lifecycles, check_matching, check_reports
+from .checks.lint import lint_definition
 from .format import Definition
 from .program import Program, compile_program
 from .schema_errors import problems_from
@@ -55,7 +57,8 @@ def load_text(text: str, file: str = "<definition>") -> Program:
     for lifecycle_id in definition.lifecycles:
         at = doc.position(("lifecycles", lifecycle_id, "states"), key=True)
         positions[f"lifecycles.{lifecycle_id}.states"] = (at.line, at.col)
-    return compile_program(definition, file, (pos.line, pos.col), positions)
+    program = compile_program(definition, file, (pos.line, pos.col), positions)
+    return dataclasses.replace(program, warnings=tuple(lint_definition(doc, definition)))
 
 
 def _read(path: Path, shown: str) -> str:

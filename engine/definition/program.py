@@ -15,6 +15,7 @@ from typing import Any
 
 from transitions import Machine
 
+from ..errors import Problem
 from . import format as fmt
 from .fields import AnyField, ChoiceItem, resolve_choices
 from .lifecycle import allowed_from, build_machine
@@ -121,6 +122,8 @@ class Program:
     # Where some parts stand in the file ('lifecycles.mentee.states' -> line, col), for
     # problems found after loading, such as records stranded by a new revision.
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # What loads but can trap people (see `checks.lint`), for `mentorflow validate`.
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def id(self) -> str:

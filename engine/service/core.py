@@ -303,7 +303,11 @@ class WorkflowBase(ServiceBase):
             pairing = record.session.get(Pairing, enrollment.pairing_id)
             if pairing is not None:
                 pairing.ended_at = record.now
-            enrollment.pairing_id = None
+            if not enrollment.is_final:
+                # Back in the pool: the next pairing starts empty. A relationship that
+                # ended keeps its pairing, so its contract, check-ins and evaluations
+                # stay current, and its mentor keeps seeing them.
+                enrollment.pairing_id = None
             record.forget()
 
     def _event(

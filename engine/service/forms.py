@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..definition.conditions import evaluate
 from ..definition.program import Form
@@ -20,6 +20,7 @@ from ..errors import (
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
     Enrollment,
+    Event,
     OpenItem,
     Person,
     Signature,
@@ -27,6 +28,7 @@ from ..records.store import (
 )
 from ..rules.access import (
     Actor,
+    acts_as_staff,
     may_fill,
     may_record_signatures,
     partners,
@@ -40,6 +42,7 @@ from .session import lost_race
 from .snapshots import SubmissionSnapshot
 from .uploads import claim_files
 
+_AMENDING = ("coordinator", "admin", "mentee", "mentor", "supervisor")  # as whom, in order
 ADD_ATTEMPTS = 3  # tries of one new entry that keeps losing races for the enrollment's row
 
 
@@ -80,6 +83,30 @@ def signed_by_all(record: EnrollmentRecord, form: Form) -> bool:
         and record.current(form.id) is not None
         and not record.missing_signatures(form.id)
     )
+
+
+def amend_refusal(
+    record: EnrollmentRecord, actor: Actor, roles: frozenset[str], form: Form
+) -> MentorflowError | None:
+    """Why this viewer cannot reopen the signed `form` as an amendment now, or None when
+    they can: staff always; the one who filled it only while a signature is still
+    missing (once all have signed, the parties agreed to it, and only a coordinator may
+    unpick that). The enrollment page's button and `amend` both ask here."""
+    submission = None if form.repeatable else record.current(form.id)
+    if not form.signatures or submission is None or not submission.signatures:
+        return FormNotOpen(f"The {form.title} carries no signature: edit it instead.")
+    if not acts_as_staff(roles):
+        if submission.author_id != actor.person_id or not may_fill(form, roles):
+            return Forbidden(f"You may not amend the {form.title}.")
+        if not record.missing_signatures(form.id):
+            return Forbidden(
+                f"Everyone has signed the {form.title}: only a coordinator can reopen it."
+            )
+    if record.enrollment.state not in form.open_in:
+        # Reopened where it cannot be filled, it could only wait, unsigned, for ever.
+        state = record.lifecycle.label(record.enrollment.state)
+        return FormNotOpen(f"The {form.title} cannot be amended while the enrollment is {state}.")
+    return None
 
 
 def fillable_form(record: EnrollmentRecord, roles: frozenset[str], form_id: str) -> Form:
@@ -269,6 +296,69 @@ class FormFilling(WorkflowBase):
             self._touch(record)
             session.flush()
             self._run_autos(record)
+            return SubmissionSnapshot.of(submission)
+
+    def amend(
+        self,
+        enrollment_id: str,
+        form_id: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        program_id: str | None = None,
+    ) -> SubmissionSnapshot:
+        """Reopen a signed form as an amendment: the signed version (answers and
+        signatures) is kept in the history as an `amend` event, the signatures are
+        cleared, and the form can be edited until everyone it names signs it anew. The
+        way out when a signed, locked form turns out to be wrong."""
+        with self.transaction() as session:
+            record = self.record(session, enrollment_id, program_id)
+            roles = self.roles(record, actor)
+            form = form_on(record, form_id)
+            self._check_version(record.enrollment, expected_version)
+            refusal = amend_refusal(record, actor, roles, form)
+            if refusal is not None:
+                raise refusal
+            submission = record.current(form_id)
+            assert submission is not None  # amend_refusal requires a signed submission
+            kept = {
+                "form": form_id,
+                "submission": submission.id,
+                "author_id": submission.author_id,  # who may read it: the form's `filler`
+                "answers": submission.answers,
+                "signatures": [
+                    {
+                        "role": s.role,
+                        "signer_id": s.signer_id,
+                        "recorded_by_id": s.recorded_by_id,
+                        "signed_at": s.signed_at.isoformat(),
+                    }
+                    for s in submission.signatures
+                ],
+            }
+            role = next(r for r in (*_AMENDING, *sorted(roles)) if r in roles)
+            state = record.enrollment.state
+            session.add(self._event(record, actor, role, "amend", None, state, kept))
+            submission.signatures.clear()
+            submission.updated_at = record.now
+            self._touch(record)
+            session.flush()
+            count = session.scalar(
+                select(func.count())
+                .select_from(Event)
+                .where(Event.enrollment_id == record.enrollment.id, Event.kind == "amend")
+            )
+            queue(
+                session,
+                record.program,
+                record.enrollment,
+                form.signatures,
+                f"{form.title}: please sign again",
+                f"{actor.name or actor.email} reopened the {form.title} of "
+                f"{record.enrollment.person.display_name} as an amendment. The earlier "
+                "signatures were cleared: please read it again and sign it.",
+                f"amend:{submission.id}:{count}",
+            )
+            record.forget()
             return SubmissionSnapshot.of(submission)
 
     def _signer_for(self, record: EnrollmentRecord, role: str) -> str | None:

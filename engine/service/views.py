@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..definition.program import Form, Program
 from ..records.enrollment import EnrollmentRecord
@@ -30,7 +30,7 @@ from ..rules.access import (
 )
 from ..rules.answers import ShownAnswer, shown_answers
 from .core import TransitionChoice
-from .forms import fill_refusal, signed_by_all
+from .forms import amend_refusal, fill_refusal, signed_by_all
 from .snapshots import SignatureSnapshot
 
 
@@ -95,6 +95,7 @@ class FormSlot:
     missing_signatures: tuple[str, ...]
     can_sign: tuple[str, ...]  # signatures this viewer gives in their own name, not yet given
     can_record_signatures: bool  # staff may record a paper signature
+    can_amend: bool = False  # may reopen the signed form as an amendment (`Workflow.amend`)
 
     @property
     def submitted(self) -> bool:
@@ -212,6 +213,7 @@ def form_slots(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) ->
                 missing_signatures=tuple(missing),
                 can_sign=tuple(r for r in signing_roles(form, roles) if r in missing),
                 can_record_signatures=may_record_signatures(roles) and bool(missing),
+                can_amend=bool(entries) and amend_refusal(record, actor, roles, form) is None,
             )
         )
     return slots
@@ -230,6 +232,8 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
     for event in events:
         transition = lifecycle.transitions.get(event.transition or "")
         answers = readable_ask_answers(record.program, record.enrollment.role, event, actor, roles)
+        if event.kind == "amend":
+            answers = _amended_version(record.program, event, actor, roles)
         person = people.get(event.actor_id or "")
         items.append(
             HistoryItem(
@@ -247,7 +251,28 @@ def history(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) -> li
     return items
 
 
-_KINDS = {"apply": "Applied", "import": "Imported", "transition": "Moved"}
+@dataclass(frozen=True)
+class _SignedBy:
+    author_id: str | None
+
+
+def _amended_version(
+    program: Program, event: Event, actor: Actor, roles: frozenset[str]
+) -> tuple[ShownAnswer, ...] | None:
+    """The signed version an amendment reopened, to those who may read that form."""
+    kept = event.answers or {}
+    form = program.forms.get(kept.get("form", ""))
+    if form is None or not may_read(form, _SignedBy(kept.get("author_id")), actor, roles):
+        return None
+    return tuple(shown_answers(form, kept.get("answers") or {}))
+
+
+_KINDS = {
+    "apply": "Applied",
+    "import": "Imported",
+    "transition": "Moved",
+    "amend": "Reopened a signed form for amendment",
+}
 
 
 def enrollment_view(
@@ -280,10 +305,14 @@ def enrollments_of(session: Session, actor: Actor) -> list[Enrollment]:
     (none until they have verified their address)."""
     if actor.person_id is None or not actor.verified:
         return []
+    # A mentee's enrollment carries its pairing while open and after the relationship
+    # ends (not after a return to the pool): its mentor sees it as long as it does.
+    mentor, mentee = aliased(Enrollment), aliased(Enrollment)
     as_mentor = (
         select(Pairing.mentee_id)
-        .join(Enrollment, Enrollment.id == Pairing.mentor_id)
-        .where(Enrollment.person_id == actor.person_id, Pairing.ended_at.is_(None))
+        .join(mentor, mentor.id == Pairing.mentor_id)
+        .join(mentee, mentee.pairing_id == Pairing.id)
+        .where(mentor.person_id == actor.person_id)
     )
     as_mentee = (
         select(Pairing.mentor_id)

@@ -26,6 +26,17 @@ def test_validate_the_definitions_folder() -> None:
     assert out.count(": ok (") == len(EXAMPLES)
 
 
+def test_validate_prints_warnings_with_their_position_and_still_succeeds() -> None:
+    code, out, err = _run(
+        "validate", "--no-database", str(ROOT / "definitions/general-agency.yaml")
+    )
+    assert code == 0 and ": ok (general-mentoring" in out
+    [warning] = err.splitlines()
+    assert re.match(r".*general-agency\.yaml:\d+:\d+: warning: lifecycles\.mentee\.", warning)
+    assert "learning_contract.release_time" in warning
+    assert "if it is wrong once signed, the coordinator must amend the form" in warning
+
+
 def test_validate_defaults_to_the_definitions_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MENTORFLOW_DEFINITIONS", str(ROOT / "definitions"))
     code, out, _ = _run("validate")

@@ -237,6 +237,9 @@ TABLE = [
         _data(on_behalf_of="supervisor"),
     ),
     Route("POST", E + "/forms/mentee_training/sign", "302 409 409 409 409 404 409 404"),
+    # Amending: the main scene's contract carries no signature yet, so there is nothing to
+    # reopen (tests/web/test_amendment_pages.py walks the amendments that are allowed).
+    Route("POST", E + "/forms/learning_contract/amend", "302 409 409 409 409 404 409 404"),
     # ------------------------------------------------------------ transitions
     Route("GET", E + "/transitions/close_early", "302 200 200 403 200 404 200 404"),
     Route(

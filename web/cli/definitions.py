@@ -40,6 +40,10 @@ def validate(paths: tuple[str, ...], database: bool) -> None:
             raise DefinitionError(stranded)
     for program in programs.values():
         click.echo(f"{program.source}: ok ({program.id}, revision {program.revision})")
+    for program in programs.values():
+        for warning in program.warnings:  # they load: said, but the exit code stays 0
+            w = warning
+            click.echo(f"{w.file}:{w.line}:{w.col}: warning: {w.location}: {w.message}", err=True)
 
 
 @main.command()

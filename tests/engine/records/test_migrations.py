@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.util import CommandError
 from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
 from mentorflow.engine.records.database import (
     Database,
@@ -19,7 +20,7 @@ from mentorflow.engine.records.database import (
     create_db_engine,
     upgrade,
 )
-from mentorflow.engine.records.store import Base
+from mentorflow.engine.records.store import Base, Enrollment, Pairing, Person
 
 
 def test_migrations_match_the_models(db: Database) -> None:
@@ -133,6 +134,77 @@ def test_outbox_migration_keys_queued_reminders_once_each(db_url: str) -> None:
         command.downgrade(alembic_config(engine), "0005")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM outbox")).scalar() == 5
+    finally:
+        engine.dispose()
+
+
+def test_ended_relationships_get_their_pairing_back(db_url: str) -> None:
+    """0007: a mentee enrollment that ended before it points again at the pairing that
+    ended with it; one whose pairing ended earlier (a return to the pool) stays apart."""
+    engine = create_db_engine(db_url)
+    ended, earlier = dt.datetime(2026, 3, 1, tzinfo=dt.UTC), dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    try:
+        command.upgrade(alembic_config(engine), "0006")
+        with Session(engine) as session, session.begin():
+            person = Person(id="p1", email="ada@example.gov")
+            mentor = Enrollment(
+                id="mentor",
+                program_id="x",
+                role="mentor",
+                person=person,
+                state="trained",
+                revision=1,
+            )
+            rows = {"closed": ("closed_early", ended), "withdrawn": ("withdrawn", ended)}
+            for eid, (state, since) in rows.items():
+                session.add(
+                    Enrollment(
+                        id=eid,
+                        program_id="x",
+                        role="mentee",
+                        person=person,
+                        state=state,
+                        state_since=since,
+                        revision=1,
+                        is_final=True,
+                    )
+                )
+            session.add(mentor)
+            session.flush()
+            session.add_all(
+                [
+                    Pairing(
+                        id="pc",
+                        program_id="x",
+                        mentee_id="closed",
+                        mentor_id="mentor",
+                        started_at=earlier,
+                        ended_at=ended,
+                    ),
+                    Pairing(
+                        id="pw",
+                        program_id="x",
+                        mentee_id="withdrawn",
+                        mentor_id="mentor",
+                        started_at=earlier,
+                        ended_at=earlier,
+                    ),
+                ]
+            )
+        upgrade(engine)
+        with engine.connect() as connection:
+            found = dict(
+                connection.execute(text("SELECT id, pairing_id FROM enrollments ORDER BY id")).all()
+            )
+        assert found == {"closed": "pc", "mentor": None, "withdrawn": None}
+        command.downgrade(alembic_config(engine), "0006")
+        with engine.connect() as connection:
+            assert (
+                connection.execute(
+                    text("SELECT count(*) FROM enrollments WHERE pairing_id IS NOT NULL")
+                ).scalar()
+                == 0
+            )
     finally:
         engine.dispose()
 

@@ -14,6 +14,7 @@ from mentorflow.engine.errors import (
     NotFound,
     StaleVersion,
 )
+from mentorflow.engine.records.store import Pairing
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import Clock, People
 
@@ -80,7 +81,12 @@ def test_the_whole_relationship(workflow: Workflow, cast: dict, clock: Clock) ->
         workflow.take(mentee.id, "close", coordinator)
     clock.advance(30)
     mentee = workflow.take(mentee.id, "close", coordinator)
-    assert mentee.state == "closed" and mentee.is_final and mentee.pairing_id is None
+    # Closed, it keeps the relationship as a record (its forms stay on the page), but
+    # the pairing has ended: the mentor's place is free again.
+    assert mentee.state == "closed" and mentee.is_final and mentee.pairing_id
+    with workflow.db.session() as session:
+        pairing = session.get(Pairing, mentee.pairing_id)
+        assert pairing is not None and pairing.ended_at is not None
 
 
 def test_refusals(workflow: Workflow, cast: dict) -> None:
