@@ -547,10 +547,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hand: {len(HAND)} named mutants", flush=True)
         outcomes += [run_hand(m) for m in HAND if not args.only or args.only in m.name]
         seconds["hand"] = time.monotonic() - started
-    for name in names:
-        started = time.monotonic()
-        outcomes += run_target(name, TARGETS[name], args.only)
-        seconds[name] = time.monotonic() - started
+    try:
+        for name in names:
+            started = time.monotonic()
+            outcomes += run_target(name, TARGETS[name], args.only)
+            seconds[name] = time.monotonic() - started
+            print(f"{name}: done in {seconds[name] / 60:.1f} min", flush=True)
+    except KeyboardInterrupt:  # stopped (Ctrl-C, SIGTERM): the figures of what ran
+        print("\nstopped: the module under way is not counted", flush=True)
     print()
     print(summary(outcomes, seconds))
     left = [o for o in outcomes if o.status not in ("killed", "timeout")]
