@@ -4,7 +4,7 @@
                              [--json PATH] [--list]
 
 Needs the `mutation` extra (`pip install -e .[mutation]`: cosmic-ray). Not part of
-.ci/run: the full run takes about half an hour on two cores. docs/testing.md says what
+.ci/run: the full run takes about 50 minutes on two shared cores (`--module` runs one). docs/testing.md says what
 it found and how to read it.
 
 Two kinds of mutant, each run against only the tests that matter for its module
