@@ -4,6 +4,7 @@ programs, a clock the tests move, and people in every role."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,6 +82,15 @@ def workflow(programs: dict[str, engine.Program], db: Database, clock: Clock) ->
     return Workflow(programs, db, clock=clock)
 
 
+@functools.cache
+def _password_hash() -> str:
+    # One scrypt hash for everyone the tests make: at a tenth of a second each, hashing
+    # per person was most of the time of the tests that make a cast of eight (and of a
+    # mutation run, which repeats them for every mutant). Hashing itself is tested in
+    # tests/engine/service/test_credentials.py.
+    return hash_password("correct horse battery")
+
+
 class People:
     """Makes people and returns them as actors."""
 
@@ -92,7 +102,7 @@ class People:
     ) -> Actor:
         with self.db.session() as session, session.begin():
             person = get_or_create_person(session, email, name or email.split("@")[0].title())
-            person.password_hash = hash_password("correct horse battery")
+            person.password_hash = _password_hash()
             person.email_verified_at = person.email_verified_at or dt.datetime.now(dt.UTC)
             person.is_admin = admin
             if coordinates:

@@ -73,6 +73,9 @@ EVALUATIONS = [
     ("bool-equal", {"equals": True}, True, True),
     ("true-is-not-1", {"equals": True}, 1, False),
     ("1-is-not-true", {"equals": 1}, True, False),
+    ("number-equals-its-text", {"equals": "3"}, 3, True),  # compared as text
+    # a number is not ordered against a date, nor a date against a number
+    ("number-against-a-date", {"gt": "2026-01-01"}, 5, False),
     ("false-is-not-0", {"equals": 0}, False, False),
     ("not-equals-text", {"not_equals": "a"}, "b", True),
     ("not-equals-same", {"not_equals": "a"}, "a", False),

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from mentorflow.engine.definition.program import Form, Transition
+from mentorflow.engine.definition.program import Form, Program, Transition
+from mentorflow.engine.records.database import Database
+from mentorflow.engine.records.store import Event, Person, StaffRole
 from mentorflow.engine.rules.access import (
     SYSTEM,
     SYSTEM_ACTOR,
@@ -23,9 +25,12 @@ from mentorflow.engine.rules.access import (
     may_record_signatures,
     may_see_partner,
     may_take,
+    readable_ask_answers,
     relations,
     signing_roles,
+    staff_emails,
 )
+from mentorflow.engine.rules.answers import ShownAnswer
 
 ME = "p-me"
 
@@ -324,3 +329,92 @@ def test_may_see_partner(
 ) -> None:
     found = may_see_partner(VERIFIED, enrollment, _roles(*roles), _enrollment(person_id=partner))
     assert found is expected
+
+
+# ---------------------------------------------------------------- staff mail
+
+# (who coordinates what, the program, whose address gets its staff mail); admins are not
+# mailed as staff of a program they do not coordinate.
+STAFF_MAIL = [
+    ({"b@example.org": ("prog",)}, "prog", ["b@example.org"]),
+    ({"b@example.org": ("prog",), "c@example.org": ("other",)}, "prog", ["b@example.org"]),
+    ({"b@example.org": ("other",), "c@example.org": ("prog",)}, "prog", ["c@example.org"]),
+    (
+        {"b@example.org": ("prog", "other"), "c@example.org": ("prog",)},
+        "prog",
+        ["b@example.org", "c@example.org"],
+    ),
+    ({"b@example.org": ("other",)}, "prog", []),
+    ({}, "prog", []),
+]
+
+
+@pytest.mark.parametrize(("coordinates", "program_id", "expected"), STAFF_MAIL)
+def test_staff_emails(
+    db: Database, coordinates: dict[str, tuple[str, ...]], program_id: str, expected: list[str]
+) -> None:
+    with db.session() as session, session.begin():
+        # Someone with no staff role at all, and an admin: neither is a program's staff.
+        session.add(Person(email="a@example.org"))
+        session.add(Person(email="z@example.org", is_admin=True))
+        for email, programs in coordinates.items():
+            person = Person(email=email)
+            session.add(person)
+            session.flush()
+            session.add_all(StaffRole(person_id=person.id, program_id=p) for p in programs)
+    program = SimpleNamespace(id=program_id)
+    with db.session() as session:
+        assert staff_emails(session, program) == expected  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- answers of a step's form
+
+GENERAL = "general-mentoring"
+COORDINATOR = Actor("p-staff", "c@example.org", coordinator_of=frozenset({GENERAL}), verified=True)
+DECLINE = {"reason": "Other", "explanation": "Full this cycle"}
+DECLINE_SHOWN = (
+    ShownAnswer("Reason", "Other", True),
+    ShownAnswer("Explanation given to the applicant", "Full this cycle", True),
+)
+# `decline` asks `mentee_decline_reason`, visible_to [coordinator, mentee];
+# `finish_orientation` asks nothing.
+ASK = [
+    (
+        "the coordinator who declined",
+        "decline",
+        DECLINE,
+        COORDINATOR,
+        ("coordinator",),
+        DECLINE_SHOWN,
+    ),
+    ("the declined mentee", "decline", DECLINE, VERIFIED, ("mentee", "pair"), DECLINE_SHOWN),
+    ("a supervisor: not theirs to read", "decline", DECLINE, VERIFIED, ("supervisor",), None),
+    ("no answers recorded", "decline", None, COORDINATOR, ("coordinator",), None),
+    (
+        "a step that asks nothing",
+        "finish_orientation",
+        {"x": 1},
+        COORDINATOR,
+        ("coordinator",),
+        None,
+    ),
+    ("an application, no step", None, DECLINE, COORDINATOR, ("coordinator",), None),
+    ("a step the lifecycle no longer has", "gone", DECLINE, COORDINATOR, ("coordinator",), None),
+]
+
+
+@pytest.mark.parametrize(
+    ("transition", "answers", "actor", "roles", "expected"),
+    [pytest.param(*row[1:], id=row[0]) for row in ASK],
+)
+def test_readable_ask_answers(
+    programs: dict[str, Program],
+    transition: str | None,
+    answers: dict[str, Any] | None,
+    actor: Actor,
+    roles: tuple[str, ...],
+    expected: tuple[ShownAnswer, ...] | None,
+) -> None:
+    event = Event(transition=transition, answers=answers, actor_id="p-staff")
+    shown = readable_ask_answers(programs[GENERAL], "mentee", event, actor, _roles(*roles))
+    assert shown == expected

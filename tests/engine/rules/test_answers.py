@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from mentorflow import engine
 from mentorflow.engine.errors import InvalidAnswers, MentorflowError
-from mentorflow.engine.rules.answers import clean_answers, describe_value
+from mentorflow.engine.rules.answers import (
+    ShownAnswer,
+    clean_answers,
+    describe_value,
+    shown_answers,
+)
 
 TODAY = dt.date(2024, 6, 15)
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small.yaml"
@@ -601,3 +606,28 @@ def test_random_strings_never_raise_anything_else(raw: dict[str, str]) -> None:
         clean_answers(NEEDED, raw, today=TODAY)
     except InvalidAnswers:
         pass
+
+
+# ---------------------------------------------------------------- answers as people read them
+
+REASON = ShownAnswer("Reason", "Other", True)
+EXPLAINED = ShownAnswer("Explanation given to the applicant", "Full this cycle", True)
+SHOWN = [
+    # (stored answers of general-mentoring's mentee_decline_reason, as shown): form order
+    # first, then what the form no longer asks, marked as such.
+    ({"explanation": "Full this cycle", "reason": "Other"}, [REASON, EXPLAINED]),
+    (
+        {"reason": "Other", "old": "kept"},
+        [REASON, ShownAnswer("old (no longer asked)", "kept", False)],
+    ),
+    ({"old": ["a", "b"]}, [ShownAnswer("old (no longer asked)", "a, b", False)]),
+    ({}, []),
+]
+
+
+@pytest.mark.parametrize(("answers", "expected"), SHOWN)
+def test_shown_answers(
+    programs: dict[str, engine.Program], answers: dict[str, Any], expected: list[ShownAnswer]
+) -> None:
+    form = programs["general-mentoring"].forms["mentee_decline_reason"]
+    assert shown_answers(form, answers) == expected

@@ -3,7 +3,8 @@
 Of the learning contract of the small program (signed by mentor, mentee and supervisor):
 each party signs in their own role only; a coordinator or an admin records a paper
 signature in the signer's name; nobody else may, and nobody signs for a role the form
-does not ask for. A refusal writes nothing.
+does not ask for. A refusal writes nothing. Once every signature is given the form is
+locked: no edit changes what was signed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from mentorflow.engine.errors import Forbidden, FormNotOpen, NotFound
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import People
-from tests.engine.service.test_forms import CONTRACT, Pair, matched
+from tests.engine.service.test_forms import CONTRACT, PROGRAM, Pair, matched
 
 FORM = "learning_contract"
 
@@ -102,3 +103,68 @@ def test_a_form_not_yet_submitted_cannot_be_signed(workflow: Workflow, people: P
     found = matched(workflow, people)
     with pytest.raises(FormNotOpen):
         workflow.sign(found.enrollment_id, FORM, found.mentee)
+
+
+EDITED = {"goals": [{"goal": "Chair a budget meeting", "target": "2026-10-01"}]}
+
+# (who has signed before the mentee edits the contract, whether the edit is refused): the
+# form is locked when, and only when, every signature it asks for is given.
+LOCK = [
+    ((), False),
+    (("mentee",), False),
+    (("mentor", "supervisor"), False),
+    (("mentee", "mentor", "supervisor"), True),
+]
+
+
+@pytest.mark.parametrize(("signers", "locked"), LOCK)
+def test_a_form_signed_by_everyone_is_locked(
+    workflow: Workflow, cast: dict[str, Actor], signers: tuple[str, ...], locked: bool
+) -> None:
+    enrollment_id: str = cast["enrollment"]  # type: ignore[assignment]
+    for who in signers:
+        workflow.sign(enrollment_id, FORM, cast[who])
+    if not locked:
+        assert workflow.submit(enrollment_id, FORM, cast["mentee"], EDITED).answers == EDITED
+        return
+    with pytest.raises(FormNotOpen):
+        workflow.submit(enrollment_id, FORM, cast["mentee"], EDITED)
+    # Signing again changes nothing and shows what is stored: the signed answers.
+    assert workflow.sign(enrollment_id, FORM, cast["mentee"]).answers == CONTRACT
+
+
+def test_one_person_in_two_signing_roles_signs_in_both(workflow: Workflow, people: People) -> None:
+    # The mentee names their mentor as supervisor too; the coordinator has already
+    # recorded the mentor's signature given on paper. Signing then gives the one left.
+    mentee = people.person("ada@example.gov", "Ada Mentee")
+    mentor = people.person("max@example.gov", "Max Mentor")
+    coordinator = people.person("cora@example.gov", "Cora", coordinates=PROGRAM)
+    enrollment = workflow.apply(
+        PROGRAM,
+        "mentee",
+        mentee,
+        {
+            "name": "Ada Mentee",
+            "email": mentee.email,
+            "supervisor_email": mentor.email,
+            "years_of_service": "1.5",
+            "interests": ["Leadership"],
+            "style": "hands_on",
+        },
+    )
+    mentoring = workflow.apply(
+        PROGRAM,
+        "mentor",
+        mentor,
+        {"name": "Max Mentor", "expertise": ["Leadership"], "years_of_service": "12"},
+    )
+    workflow.take(mentoring.id, "accept", coordinator)
+    workflow.take(enrollment.id, "screen", coordinator, {"notes": "Good fit."})
+    workflow.match(enrollment.id, mentoring.id, coordinator)
+    workflow.submit(enrollment.id, FORM, mentee, CONTRACT)
+    workflow.sign(enrollment.id, FORM, coordinator, on_behalf_of="mentor")
+    snapshot = workflow.sign(enrollment.id, FORM, mentor)
+    assert {(s.role, s.signer_id, s.recorded_by_id) for s in snapshot.signatures} == {
+        ("mentor", mentor.person_id, coordinator.person_id),
+        ("supervisor", mentor.person_id, None),
+    }
