@@ -90,6 +90,27 @@ def app(
         found.extensions["mentorflow.workflow"].db.dispose()
 
 
+@pytest.fixture
+def lone_app(
+    tmp_path: Path, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    """An app of one test's own, on the repository's definitions, with CSRF off, files in
+    `tmp_path` and the test's clock: for tests that break or fill what the app stands on."""
+    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
+    found = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "MENTORFLOW_DATABASE_URL": db_url,
+            "MENTORFLOW_DEFINITIONS": str(ROOT / "definitions"),
+            "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
+            "MENTORFLOW_CLOCK": clock,
+        }
+    )
+    yield found
+    found.extensions["mentorflow.workflow"].db.dispose()
+
+
 # ---------------------------------------------------------------- browsers
 
 
@@ -321,6 +342,16 @@ class World:
         if contract:
             wf.submit(mentee_id, "learning_contract", mentee, self.sample("learning_contract"))
         return Scene(mentee, mentor, supervisor, mentee_id, mentor_id, secrets)
+
+    def active_scene(self) -> Scene:
+        """A scene whose relationship has started: the contract signed by all three."""
+        scene, wf = self.scene(), self.workflow
+        contract = {**self.sample("learning_contract"), "release_time": True}
+        wf.submit(scene.mentee_id, "learning_contract", scene.mentee, contract)
+        for signer in (scene.mentee, scene.mentor, scene.supervisor):
+            wf.sign(scene.mentee_id, "learning_contract", signer)
+        assert wf.take(scene.mentee_id, "start", self.coordinator).state == "active"
+        return scene
 
     def applicant(self) -> Applicant:
         """A new mentee in `applied`, with the main scene's supervisor as theirs."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,30 +9,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mentorflow.engine.definition.fields import FileField
-from mentorflow.web import create_app
-from tests.conftest import ROOT, Clock, People
+from tests.conftest import People
 from tests.support import sample_answers
 
 PROGRAM = "general-mentoring"
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "MENTORFLOW_DATABASE_URL": db_url,
-            "MENTORFLOW_DEFINITIONS": str(ROOT / "definitions"),
-            "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
-            "MENTORFLOW_CLOCK": clock,
-        }
-    )
-    yield app
-    app.extensions["mentorflow.workflow"].db.dispose()
+def app(lone_app: Flask) -> Flask:
+    return lone_app
 
 
 def _client(app: Flask, email: str) -> FlaskClient:

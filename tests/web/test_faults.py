@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,15 +51,10 @@ def _config(db_url: str, uploads: Path, clock: Clock | None = None) -> dict[str,
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
-    app = create_app(_config(db_url, tmp_path / "uploads", clock))
+def app(lone_app: Flask) -> Flask:
     # As in production: a fault is answered by the error pages, not raised to the caller.
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    yield app
-    app.extensions["mentorflow.workflow"].db.dispose()
+    lone_app.config["PROPAGATE_EXCEPTIONS"] = False
+    return lone_app
 
 
 @pytest.fixture

@@ -30,6 +30,13 @@ def press(browser: Browser, url: str, data: Any, key: str) -> TestResponse:
     return browser.post(url, {**data, "once": key}, page=url)
 
 
+def press_twice(browser: Browser, url: str, data: Any, key: str) -> None:
+    """Two presses of one page's form: both must be led to the one place."""
+    first, second = press(browser, url, data, key), press(browser, url, data, key)
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert first.location == second.location
+
+
 def count(world: World, what: Any, *where: Any) -> int:
     with world.workflow.db.session() as session:
         return int(session.scalar(select(func.count()).select_from(what).where(*where)) or 0)
@@ -67,9 +74,7 @@ def test_an_application_pressed_twice_leads_both_presses_to_the_one_enrollment(
 ) -> None:
     browser, url, data = _applicant(world)
     key = key_on(browser.get(url).get_data(as_text=True))
-    first, second = press(browser, url, data, key), press(browser, url, data, key)
-    assert (first.status_code, second.status_code) == (303, 303)
-    assert first.location == second.location
+    press_twice(browser, url, data, key)
     assert count(world, Enrollment, Enrollment.person_id == browser.who.person_id) == 1  # type: ignore[union-attr]
 
 
@@ -100,28 +105,15 @@ def test_an_application_pressed_twice_at_the_same_moment_leads_both_to_one_place
     assert count(world, Enrollment, Enrollment.person_id == browser.who.person_id) == 1  # type: ignore[union-attr]
 
 
-def _active_scene(world: World) -> Any:
-    scene = world.scene()
-    wf = world.workflow
-    contract = {**world.sample("learning_contract"), "release_time": True}
-    wf.submit(scene.mentee_id, "learning_contract", scene.mentee, contract)
-    for signer in (scene.mentee, scene.mentor, scene.supervisor):
-        wf.sign(scene.mentee_id, "learning_contract", signer)
-    assert wf.take(scene.mentee_id, "start", world.coordinator).state == "active"
-    return scene
-
-
 def test_a_check_in_pressed_twice_is_one_entry(world: World) -> None:
-    scene = _active_scene(world)
+    scene = world.active_scene()
     url = f"/p/{GENERAL}/enrollments/{scene.mentee_id}/forms/check_in"
     mentee = world.browser(scene.mentee)
     page = mentee.get(url).get_data(as_text=True)
     data = form_data(world.program, "check_in", world.sample("check_in"))
     data["version"] = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
     key = key_on(page)
-    first, second = press(mentee, url, data, key), press(mentee, url, data, key)
-    assert (first.status_code, second.status_code) == (303, 303)
-    assert first.location == second.location
+    press_twice(mentee, url, data, key)
     entries = (Submission.enrollment_id == scene.mentee_id, Submission.form_id == "check_in")
     assert count(world, Submission, *entries) == 1
 
@@ -135,16 +127,14 @@ def test_a_check_in_pressed_twice_is_one_entry(world: World) -> None:
 def test_a_transition_pressed_twice_is_taken_once_and_both_presses_land_on_it(
     world: World,
 ) -> None:
-    scene = _active_scene(world)
+    scene = world.active_scene()
     url = f"/p/{GENERAL}/enrollments/{scene.mentee_id}/transitions/close_early"
     coordinator = world.browser(world.coordinator)
     page = coordinator.get(url).get_data(as_text=True)
     data = form_data(world.program, "early_closure", world.sample("early_closure"))
     data["version"] = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
     key = key_on(page)
-    first, second = press(coordinator, url, data, key), press(coordinator, url, data, key)
-    assert (first.status_code, second.status_code) == (303, 303)
-    assert first.location == second.location
+    press_twice(coordinator, url, data, key)
     taken = (Event.enrollment_id == scene.mentee_id, Event.transition == "close_early")
     assert count(world, Event, *taken) == 1
 

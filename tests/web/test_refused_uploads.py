@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,7 @@ from mentorflow.engine.records.store import Attachment
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service import uploads
 from mentorflow.engine.service.workflow import Workflow
-from mentorflow.web import create_app
-from tests.conftest import ROOT, Clock, People
+from tests.conftest import Clock, People
 from tests.support import sample_answers
 from tests.web.conftest import field_block, form_data
 
@@ -30,22 +28,8 @@ PDF = b"%PDF-1.4\n" + b"0" * (400 * 1024 - 9)  # 400 KB: the test client spools 
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "MENTORFLOW_DATABASE_URL": db_url,
-            "MENTORFLOW_DEFINITIONS": str(ROOT / "definitions"),
-            "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
-            "MENTORFLOW_CLOCK": clock,
-        }
-    )
-    yield app
-    app.extensions["mentorflow.workflow"].db.dispose()
+def app(lone_app: Flask) -> Flask:
+    return lone_app
 
 
 @pytest.fixture
