@@ -87,13 +87,31 @@ def init_app(app: Flask) -> None:
         return None
 
 
-def next_url() -> str:
-    """Only a path on this site: never an open redirect."""
+def requested_next() -> str | None:
+    """The page asked for before signing in: only a path on this site, never an open
+    redirect."""
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
+    return None
+
+
+def home() -> str:
+    """Where the person signed in starts: a coordinator at the desk (of the first program
+    they coordinate), an admin who coordinates nothing at the admin page, everyone else
+    at their enrollments."""
+    who: Actor = current_user.actor
+    if who.coordinator_of:
+        return url_for("coordinator.desk", program_id=sorted(who.coordinator_of)[0])
+    if who.is_admin:
+        return url_for("admin.index")
     return url_for("participant.me")
+
+
+def next_url() -> str:
+    """After signing in: the page asked for, else the person's home."""
+    return requested_next() or home()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -156,7 +174,7 @@ def _link_with_password(
             errors = exc.errors
         else:
             begin_session(who)
-            return redirect(url_for("participant.me"), code=303)
+            return redirect(home(), code=303)
     return render_template(template, link=link, errors=errors), (400 if errors else 200)
 
 
@@ -173,7 +191,7 @@ def invite(token: str) -> Any:
         else:
             if invitation.needs_password:  # they just chose it: signed in with it
                 begin_session(who)
-                return redirect(url_for("participant.me"), code=303)
+                return redirect(home(), code=303)
             # Someone with a password already: the mailed link alone does not sign them in.
             flash(f"You are now {invitation.grants}. Sign in to start.")
             return redirect(url_for("accounts.login"), code=303)

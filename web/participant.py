@@ -42,21 +42,27 @@ def _to_enrollment(program_id: str, enrollment_id: str) -> Response:
 @bp.route("/p/<program_id>/apply/<role>", methods=["GET", "POST"])
 @login_required
 def apply(program_id: str, role: str) -> Any:
-    found = workflow().apply_page(program_id, role)
-    form = found.form
-    page = FormPage(found.program, form, title=f"Apply as {found.role_label.lower()}")
-    if request.method == "GET":
-        prefill = account_defaults(form, actor())
-        return page.render(eligibility=found.eligibility, prefill=prefill)
     try:
+        found = workflow().apply_page(program_id, role, actor())
+        form = found.form
+        page = FormPage(found.program, form, title=f"Apply as {found.role_label.lower()}")
+        if request.method == "GET":
+            prefill = account_defaults(form, actor())
+            return page.render(eligibility=found.eligibility, prefill=prefill)
         return _post(page, form, lambda raw: workflow().apply(program_id, role, actor(), raw).id)
     except AlreadyEnrolled as exc:
+        # Told before the form is filled (200), or when a send is refused (409).
+        status = 200 if request.method == "GET" else 409
         url = url_for(
             "participant.enrollment", program_id=program_id, enrollment_id=exc.enrollment_id
         )
         return render_template(
-            "error.html", status=409, title="You have applied already", message=str(exc), link=url
-        ), 409
+            "error.html",
+            status=status,
+            title="You have applied already",
+            message=str(exc),
+            link=url,
+        ), status
 
 
 @bp.get("/me")

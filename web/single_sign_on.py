@@ -23,13 +23,12 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
 from joserfc.errors import JoseError
 
 from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.service.accounts import SignInRefused
-from mentorflow.web.accounts import begin_session, next_url
+from mentorflow.web.accounts import begin_session, home, requested_next
 from mentorflow.web.boundary import error_page, workflow
 
 bp = Blueprint("single_sign_on", __name__)
@@ -118,7 +117,7 @@ _UNREACHABLE_ERRORS = (requests.RequestException, ValueError, RuntimeError, Prov
 
 @bp.get("/login/oidc")
 def start() -> Any:
-    session[NEXT] = next_url()  # only a path on this site
+    session[NEXT] = requested_next()  # only a path on this site; None: the person's home
     try:
         return _provider().authorize_redirect(_redirect_uri())
     except _UNREACHABLE_ERRORS as exc:
@@ -143,9 +142,9 @@ def callback() -> Any:
     except SignInRefused as exc:
         session.pop(NEXT, None)
         return render_template("accounts/login.html", email="", message=str(exc)), 403
-    target = session.pop(NEXT, None) or url_for("participant.me")
+    target = session.pop(NEXT, None)
     begin_session(actor)
-    return redirect(target, code=303)
+    return redirect(target or home(), code=303)
 
 
 def _validated_claims() -> Mapping[str, Any]:

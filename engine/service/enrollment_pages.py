@@ -19,6 +19,7 @@ from ..errors import NotFound
 from ..figures.recognition import EarlierRelationship, earlier_relationships
 from ..records.enrollment import EnrollmentRecord
 from ..rules.access import Actor, acts_as_staff, relations
+from .applications import already_enrolled, open_enrollments
 from .forms import FormFilling, fillable_form
 from .matching import mentors_with_places
 from .uploads import read_upload
@@ -99,9 +100,16 @@ class AttachmentFile:
 
 
 class EnrollmentPages(FormFilling):
-    def apply_page(self, program_id: str, role: str) -> ApplyPage:
-        """The form to apply with as `role`, refused as applying itself is refused."""
+    def apply_page(self, program_id: str, role: str, actor: Actor | None = None) -> ApplyPage:
+        """The form to apply with as `role`, refused as applying itself is refused: also
+        AlreadyEnrolled for an `actor` who holds an open enrollment in the role, before
+        they fill a form that would be refused."""
         program = self.open_for_applications(program_id, role)
+        if actor is not None and actor.email:
+            with self.reading() as session:
+                held = open_enrollments(session, program, role, [actor.email])
+            if actor.email in held:
+                raise already_enrolled(program, role, actor.email, held[actor.email])
         found = program.roles[role]
         return ApplyPage(program, found.label, program.apply_form(role), found.eligibility)
 

@@ -339,7 +339,7 @@ def test_an_id_token_without_the_address_is_completed_from_userinfo(
 
     response = single_sign_on(client, provider, email)
 
-    assert (response.status_code, response.location) == (303, "/me")
+    assert (response.status_code, response.location) == (303, "/admin")  # an admin starts there
     [person] = people_with(app, email)
     assert person.email_verified_at is not None
     assert client.get("/admin").status_code == 200  # the roles came from userinfo too

@@ -130,7 +130,7 @@ def test_first_and_returning_sign_in_and_sign_out(scene: Scene) -> None:
 def test_a_role_from_the_roles_claim_and_a_refused_unverified_address(scene: Scene) -> None:
     admin = scene.browsers(unique("admin.ada"), "Ada")
     page = through_the_agency(admin)
-    page.wait_for_url("**/me")
+    page.wait_for_url("**/admin")  # an admin starts at the admin page
     page.get_by_role("link", name="Admin", exact=True).click()
     page.wait_for_url("**/admin")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -138,7 +138,7 @@ def test_a_role_from_the_roles_claim_and_a_refused_unverified_address(scene: Sce
 
     coordinator = scene.browsers(unique("coord.cora"), "Cora")
     page = through_the_agency(coordinator)
-    page.wait_for_url("**/me")
+    page.wait_for_url("**/p/general-mentoring/coordinator")  # a coordinator at the desk
     page.get_by_role("link", name="Desk: general-mentoring").click()
     page.wait_for_url("**/p/general-mentoring/coordinator")
     coordinator.shot("sso-coordinator")
