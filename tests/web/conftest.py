@@ -111,6 +111,25 @@ def lone_app(
     found.extensions["mentorflow.workflow"].db.dispose()
 
 
+@pytest.fixture
+def lone_workflow(lone_app: Flask) -> Workflow:
+    return lone_app.extensions["mentorflow.workflow"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def lone_mentor(lone_workflow: Workflow) -> Actor:
+    """Max, with an account on the lone app (sign him in with `signed_in_client`)."""
+    return People(lone_workflow.db).person("max@example.gov", "Max Mentor")
+
+
+def signed_in_client(app: Flask, email: str = "max@example.gov") -> FlaskClient:
+    """A test client signed in as `email` (made with the tests' password), CSRF off."""
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 303
+    return client
+
+
 # ---------------------------------------------------------------- browsers
 
 

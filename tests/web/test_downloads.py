@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from mentorflow.engine.definition.fields import FileField
 from tests.conftest import People
 from tests.support import sample_answers
+from tests.web.conftest import signed_in_client
 
 PROGRAM = "general-mentoring"
 
@@ -18,13 +18,6 @@ PROGRAM = "general-mentoring"
 @pytest.fixture
 def app(lone_app: Flask) -> Flask:
     return lone_app
-
-
-def _client(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/login", data={"email": email, "password": "correct horse battery"})
-    assert response.status_code == 303
-    return client
 
 
 def test_a_resume_is_for_the_mentor_and_staff_only(app: Flask, tmp_path: Path) -> None:
@@ -45,7 +38,7 @@ def test_a_resume_is_for_the_mentor_and_staff_only(app: Flask, tmp_path: Path) -
     url = f"/p/{PROGRAM}/enrollments/{enrollment.id}/files/{resume['id']}"
 
     page = (
-        _client(app, "max@example.gov")
+        signed_in_client(app, "max@example.gov")
         .get(f"/p/{PROGRAM}/enrollments/{enrollment.id}")
         .get_data(as_text=True)
     )
@@ -56,11 +49,11 @@ def test_a_resume_is_for_the_mentor_and_staff_only(app: Flask, tmp_path: Path) -
         ("eve@example.gov", 404),
         ("otto@example.gov", 404),
     ]:
-        response = _client(app, email).get(url)
+        response = signed_in_client(app, email).get(url)
         assert response.status_code == status, email
         if status == 200:
             assert response.data == b"%PDF-1.4 cv"
             assert "attachment" in response.headers["Content-Disposition"]
     assert app.test_client().get(url).status_code in (302, 303)
     other = f"/p/{PROGRAM}/enrollments/{enrollment.id}/files/nope"
-    assert _client(app, "max@example.gov").get(other).status_code == 404
+    assert signed_in_client(app, "max@example.gov").get(other).status_code == 404

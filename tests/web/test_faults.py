@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
@@ -26,9 +25,9 @@ from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web import create_app
-from tests.conftest import ROOT, Clock, People
+from tests.conftest import ROOT, Clock
 from tests.support import sample_answers
-from tests.web.conftest import form_data
+from tests.web.conftest import form_data, signed_in_client
 
 PROGRAM = "general-mentoring"
 URL = f"/p/{PROGRAM}/apply/mentor"
@@ -58,22 +57,13 @@ def app(lone_app: Flask) -> Flask:
 
 
 @pytest.fixture
-def wf(app: Flask) -> Workflow:
-    return app.extensions["mentorflow.workflow"]  # type: ignore[no-any-return]
+def wf(lone_workflow: Workflow) -> Workflow:
+    return lone_workflow
 
 
 @pytest.fixture
-def mentor(wf: Workflow) -> Actor:
-    return People(wf.db).person("max@example.gov", "Max Mentor")
-
-
-def _signed_in(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    response = client.post(
-        "/login", data={"email": "max@example.gov", "password": "correct horse battery"}
-    )
-    assert response.status_code == 303
-    return client
+def mentor(lone_mentor: Actor) -> Actor:
+    return lone_mentor
 
 
 def _application(wf: Workflow, who: Actor, resume: bytes | None = PDF) -> MultiDict[str, object]:
@@ -117,7 +107,7 @@ def _friendly(page: str) -> None:
 def test_a_signed_in_person_gets_a_page_in_words_when_the_database_stops(
     app: Flask, wf: Workflow, mentor: Actor, db_url: str
 ) -> None:
-    client = _signed_in(app)
+    client = signed_in_client(app)
     _stop_database(wf, db_url)
     response = client.get("/me")
     assert response.status_code == 503
@@ -127,7 +117,7 @@ def test_a_signed_in_person_gets_a_page_in_words_when_the_database_stops(
 def test_a_form_sent_while_the_database_is_down_can_be_sent_again_as_typed(
     app: Flask, wf: Workflow, mentor: Actor, db_url: str
 ) -> None:
-    client = _signed_in(app)
+    client = signed_in_client(app)
     _stop_database(wf, db_url)
     response = client.post(URL, data=_application(wf, mentor, resume=None))
     assert response.status_code == 503
@@ -146,7 +136,7 @@ def test_a_form_sent_while_the_database_is_down_can_be_sent_again_as_typed(
 def test_a_file_is_never_echoed_back_and_the_page_says_to_attach_it_again(
     app: Flask, wf: Workflow, mentor: Actor, db_url: str
 ) -> None:
-    client = _signed_in(app)
+    client = signed_in_client(app)
     _stop_database(wf, db_url)
     response = client.post(URL, data=_application(wf, mentor), content_type="multipart/form-data")
     assert response.status_code == 503
@@ -170,7 +160,7 @@ def test_a_file_that_cannot_be_stored_keeps_the_form_and_its_answers(
     monkeypatch: pytest.MonkeyPatch,
     fault: str,
 ) -> None:
-    client = _signed_in(app)
+    client = signed_in_client(app)
     if fault == "folder":
         # Root ignores permissions, so the folder is made impossible instead: its path
         # runs through a plain file.
@@ -194,7 +184,7 @@ def test_a_file_that_cannot_be_stored_keeps_the_form_and_its_answers(
 def test_a_download_from_an_unreadable_uploads_folder_is_a_page_in_words(
     app: Flask, wf: Workflow, mentor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = _signed_in(app)
+    client = signed_in_client(app)
     response = client.post(URL, data=_application(wf, mentor), content_type="multipart/form-data")
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -18,9 +18,9 @@ from mentorflow.engine.records.store import Attachment
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service import uploads
 from mentorflow.engine.service.workflow import Workflow
-from tests.conftest import Clock, People
+from tests.conftest import Clock
 from tests.support import sample_answers
-from tests.web.conftest import field_block, form_data
+from tests.web.conftest import field_block, form_data, signed_in_client
 
 PROGRAM = "general-mentoring"
 URL = f"/p/{PROGRAM}/apply/mentor"
@@ -33,22 +33,13 @@ def app(lone_app: Flask) -> Flask:
 
 
 @pytest.fixture
-def wf(app: Flask) -> Workflow:
-    return app.extensions["mentorflow.workflow"]  # type: ignore[no-any-return]
+def wf(lone_workflow: Workflow) -> Workflow:
+    return lone_workflow
 
 
 @pytest.fixture
-def mentor(wf: Workflow) -> Actor:
-    return People(wf.db).person("max@example.gov", "Max Mentor")
-
-
-def _client(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    response = client.post(
-        "/login", data={"email": "max@example.gov", "password": "correct horse battery"}
-    )
-    assert response.status_code == 303
-    return client
+def mentor(lone_mentor: Actor) -> Actor:
+    return lone_mentor
 
 
 def _post(wf: Workflow, client: FlaskClient, who: Actor, name: str, data: bytes, **changes: str):  # type: ignore[no-untyped-def]
@@ -72,7 +63,7 @@ def _rows(wf: Workflow) -> list[Attachment]:
 def test_five_refused_posts_leave_nothing_behind(
     app: Flask, wf: Workflow, mentor: Actor, clock: Clock, tmp_path: Path
 ) -> None:
-    client = _client(app)
+    client = signed_in_client(app)
     for n in range(5):
         response = _post(wf, client, mentor, f"cv{n}.pdf", PDF, qualifications="short")
         assert response.status_code == 400
@@ -94,7 +85,7 @@ def test_a_file_over_the_quota_is_refused_beside_its_field(
     app: Flask, wf: Workflow, mentor: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(uploads, "QUOTA_BYTES", 2 * len(PDF))
-    client = _client(app)
+    client = signed_in_client(app)
     for n in range(2):
         assert _post(wf, client, mentor, f"cv{n}.pdf", PDF, qualifications="x").status_code == 400
     response = _post(wf, client, mentor, "cv2.pdf", PDF, qualifications="Typed again")
@@ -108,7 +99,7 @@ def test_a_file_over_the_quota_is_refused_beside_its_field(
 def test_a_file_that_is_not_what_its_name_says_is_refused(
     app: Flask, wf: Workflow, mentor: Actor, tmp_path: Path
 ) -> None:
-    client = _client(app)
+    client = signed_in_client(app)
     response = _post(wf, client, mentor, "resume.pdf", b"MZ\x90\x00 a program")
     assert response.status_code == 400
     assert "resume.pdf is not a real PDF file" in field_block(
