@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from mentorflow import engine
 from mentorflow.engine.records.database import Database
@@ -22,7 +22,28 @@ from mentorflow.engine.service.workflow import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "engine" / "data" / "small.yaml"
-POSTGRES_URL = os.environ.get("MENTORFLOW_TEST_POSTGRES_URL")
+
+
+def _own_postgres_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own (`<name>_gw0`, created on
+    first use), because every PostgreSQL test starts by dropping the whole schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    server.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _own_postgres_database(os.environ.get("MENTORFLOW_TEST_POSTGRES_URL"))
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 if os.environ.get("CI") and not POSTGRES_URL:  # CI must never skip PostgreSQL silently

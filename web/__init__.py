@@ -92,9 +92,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # How a field is drawn and marked is its type's to say (engine/definition/fields).
         widget_kind=lambda f: kind_of(f).widget_kind(f),
         demands_answer=lambda f: kind_of(f).demands_answer(f),
+        # A field's rules in words, shown before an answer breaks them.
+        field_hint=lambda f: kind_of(f).hint(
+            f, app.extensions["mentorflow.workflow"].clock().date()
+        ),
         # What the sign-in and register links offer.
         single_sign_on=sso,
         password_login=app.config["MENTORFLOW_PASSWORD_LOGIN"],
+        # The nav names a coordinator's programs by title, not by id.
+        program_title=lambda program_id: (
+            programs[program_id].title if program_id in programs else program_id
+        ),
     )
     accounts.init_app(app)
     boundary.init_app(app)

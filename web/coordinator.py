@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from mentorflow.engine.service.desk import DEFAULT_SORT
 from mentorflow.web.boundary import actor, workflow
 from mentorflow.web.params import read_int, read_text
 
@@ -24,6 +25,8 @@ def desk(program_id: str) -> str:
         role=read_text("role") or None,
         state=read_text("state") or None,
         text=read_text("q"),
+        sort=read_text("sort") or DEFAULT_SORT,
+        page=read_int("page", 1, low=1) or 1,
     )
     return render_template("coordinator/desk.html", page=page, program=page.program)
 
@@ -42,6 +45,7 @@ def bulk(program_id: str) -> Any:
 @login_required
 def resolve(program_id: str, item_id: str) -> Response:
     workflow().resolve_item(program_id, item_id, actor())
+    flash("Marked as dealt with.")
     return redirect(url_for("coordinator.desk", program_id=program_id), code=303)
 
 
@@ -58,5 +62,6 @@ def match(program_id: str, enrollment_id: str) -> Response:
         expected_version=version,
         program_id=program_id,
     )
+    flash("Matched with the mentor.")
     target = url_for("participant.enrollment", program_id=program_id, enrollment_id=enrollment_id)
     return redirect(target, code=303)

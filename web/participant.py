@@ -49,7 +49,12 @@ def apply(program_id: str, role: str) -> Any:
         if request.method == "GET":
             prefill = account_defaults(form, actor())
             return page.render(eligibility=found.eligibility, prefill=prefill)
-        return _post(page, form, lambda raw: workflow().apply(program_id, role, actor(), raw).id)
+        return _post(
+            page,
+            form,
+            lambda raw: workflow().apply(program_id, role, actor(), raw).id,
+            f"Your application to {found.program.title} was sent.",
+        )
     except AlreadyEnrolled as exc:
         # Told before the form is filled (200), or when a send is refused (409).
         status = 200 if request.method == "GET" else 409
@@ -82,9 +87,12 @@ def enrollment(program_id: str, enrollment_id: str) -> Any:
     )
 
 
-def _post(page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str]) -> Any:
+def _post(
+    page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str], done: str
+) -> Any:
     """Run one engine call with the posted answers; the page again on bad input (400),
-    or after an entry was added or removed (200); else on to the enrollment (303)."""
+    or after an entry was added or removed (200); else on to the enrollment (303), which
+    confirms it with `done` and leads with the next step (or why there is none yet)."""
     edited = entry_edit(form)
     if edited is not None:
         return page.render(raw={}, formdata=edited)
@@ -104,6 +112,7 @@ def _post(page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str
         current_app.logger.error("%s %s: %s", request.method, request.path, exc)
         shown = exc if isinstance(exc, StorageFailed) else Unavailable(RECORDS_UNREACHABLE)
         return page.render(raw=raw, conflict=shown), 503
+    flash(done)
     return _to_enrollment(page.program.id, enrollment_id)
 
 
@@ -130,6 +139,7 @@ def fill(program_id: str, enrollment_id: str, form_id: str) -> Any:
                 program_id=program_id,
             ).enrollment_id
         ),
+        f"Saved: {found.form.title}.",
     )
 
 
@@ -138,6 +148,7 @@ def fill(program_id: str, enrollment_id: str, form_id: str) -> Any:
 def sign(program_id: str, enrollment_id: str, form_id: str) -> Response:
     on_behalf = request.form.get("on_behalf_of") or None
     workflow().sign(enrollment_id, form_id, actor(), on_behalf_of=on_behalf, program_id=program_id)
+    flash("Your signature was recorded." if on_behalf is None else "Paper signature recorded.")
     return _to_enrollment(program_id, enrollment_id)
 
 
@@ -189,6 +200,7 @@ def transition(program_id: str, enrollment_id: str, transition_id: str) -> Any:
                 program_id=program_id,
             ).id
         ),
+        f"Done: {found.transition.label}.",
     )
 
 

@@ -149,13 +149,16 @@ def may_take(transition: Transition, roles: frozenset[str]) -> bool:
     return "admin" in roles or bool(transition.by & roles)
 
 
-def may_fill(form: Form, roles: frozenset[str]) -> bool:
-    """The form's filler, or staff entering a paper form on someone's behalf."""
-    if acts_as_staff(roles):
-        return True
+def is_filler(form: Form, roles: frozenset[str]) -> bool:
+    """Whether the form is this viewer's own to fill (not staff's, on their behalf)."""
     if form.filled_by == "pair":
         return "pair" in roles and bool(roles & {"mentor", "mentee"})
     return form.filled_by in roles
+
+
+def may_fill(form: Form, roles: frozenset[str]) -> bool:
+    """The form's filler, or staff entering a paper form on someone's behalf."""
+    return acts_as_staff(roles) or is_filler(form, roles)
 
 
 class Authored(Protocol):

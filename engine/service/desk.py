@@ -22,6 +22,7 @@ from ..figures.recognition import EarlyClosure, ended_early
 from ..records.store import Enrollment, OpenItem, Person, Submission, utcnow
 from ..rules.access import Actor
 from .core import WorkflowBase
+from .next_step import is_setback
 from .session import NO_SUCH_ENROLLMENT
 
 
@@ -84,6 +85,26 @@ def check_desk_filters(program: Program, role: str | None, state: str | None, te
         raise InvalidQuery("Search for letters, not control characters.")
 
 
+PAGE_SIZE = 50  # people a desk page lists; the rest are a page away
+# The columns the desk sorts by; each sorts ties by enrollment id, so pages never overlap.
+SORTS = {
+    "name": (func.lower(Person.name), Person.email),
+    "email": (Person.email,),
+    "role": (Enrollment.role,),
+    "state": (Enrollment.role, Enrollment.state),
+    "since": (Enrollment.state_since,),
+}
+DEFAULT_SORT = "-since"  # the newest moves first: what just happened is what needs a look
+
+
+def check_sort(sort: str) -> tuple[str, bool]:
+    """A desk sort as `column` or `-column` (descending); InvalidQuery otherwise."""
+    column = sort.removeprefix("-")
+    if column not in SORTS:
+        raise InvalidQuery(f"The desk sorts by {', '.join(SORTS)}, not '{column}'.")
+    return column, sort.startswith("-")
+
+
 def search(
     session: Session,
     program: Program,
@@ -92,7 +113,10 @@ def search(
     state: str | None = None,
     text: str = "",
     limit: int = 200,
-) -> list[Enrollment]:
+    offset: int = 0,
+    sort: str = DEFAULT_SORT,
+) -> tuple[list[Enrollment], int]:
+    """One page of the program's enrollments that match, and how many match in all."""
     query = (
         select(Enrollment)
         .join(Person, Person.id == Enrollment.person_id)
@@ -106,8 +130,11 @@ def search(
     if words:
         pattern = f"%{words}%"
         query = query.where(or_(func.lower(Person.name).like(pattern), Person.email.like(pattern)))
-    query = query.order_by(Enrollment.state_since.desc()).limit(limit)
-    return list(session.scalars(query))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    column, descending = check_sort(sort)
+    keys = [k.desc() if descending else k.asc() for k in (*SORTS[column], Enrollment.id)]
+    page = query.order_by(*keys).offset(offset).limit(limit)
+    return list(session.scalars(page)), total
 
 
 def open_items(session: Session, program: Program) -> list[tuple[OpenItem, Enrollment]]:
@@ -244,6 +271,7 @@ class BulkChoice:
     role: str
     transition_id: str
     label: str
+    setback: bool = False  # ends the enrollment early or takes it back: set apart
 
 
 @dataclass(frozen=True)
@@ -251,6 +279,40 @@ class DeskFilters:
     role: str = ""
     state: str = ""
     q: str = ""
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How many enrollments in one state wait on whom, for which step."""
+
+    role: str
+    state: str
+    count: int
+    on: str  # "coordinators" or "participants"
+    step: str  # the step they wait for, in words
+
+
+def waiting_on(program: Program, found: Iterable[Queue]) -> tuple[Waiting, ...]:
+    """For each state people are in, who the next step forward waits on: coordinators
+    when only staff take it, else the participants (forms to fill or sign, or a step
+    of their own)."""
+    result = []
+    for queue in found:
+        if queue.final or not queue.count or queue.role not in program.roles:
+            continue
+        lifecycle = program.lifecycle_of(queue.role)
+        if queue.state not in lifecycle.states:
+            continue
+        forward = [t for t in lifecycle.leaving(queue.state) if not is_setback(lifecycle, t)]
+        if not forward:
+            continue
+        step = forward[0]
+        staff_only = bool(step.by) and not (step.by - {"coordinator", "admin"})
+        on = "coordinators" if staff_only else "participants"
+        result.append(Waiting(queue.role, queue.state, queue.count, on, step.label))
+    return tuple(result)
 
 
 @dataclass(frozen=True)
@@ -263,6 +325,17 @@ class DeskPage:
     ended_early: tuple[EarlyClosure, ...]
     filters: DeskFilters
     bulk: tuple[BulkChoice, ...]
+    total: int = 0  # how many people match the filters, over every page
+    waiting: tuple[Waiting, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first person among all that match (from 1)."""
+        return (self.filters.page - 1) * PAGE_SIZE + 1 if self.found else 0
 
 
 @dataclass(frozen=True)
@@ -276,14 +349,22 @@ class BulkOutcome:
 ASKS_A_FORM = "this step asks for a form: take it on the enrollment's page"
 
 
+# A participant's own steps ("Withdraw my application") are theirs to take: the bulk menu
+# offers the steps only staff take, or that staff take for the pair ("End early").
+OWN_STEPS = frozenset({"mentee", "mentor"})
+
+
 def bulk_choices(program: Program, role: str | None) -> tuple[BulkChoice, ...]:
-    """The transitions coordinators may take, of one role or both, for the bulk form."""
-    return tuple(
-        BulkChoice(r, t.id, t.label)
+    """The transitions a coordinator takes for others, of one role or both, for the bulk
+    form: forward steps first, then set-backs."""
+    choices = [
+        BulkChoice(r, t.id, t.label, is_setback(lifecycle, t))
         for r in ([role] if role else ["mentee", "mentor"])
-        for t in program.lifecycle_of(r).transitions.values()
-        if "coordinator" in t.by
-    )
+        for lifecycle in [program.lifecycle_of(r)]
+        for t in lifecycle.transitions.values()
+        if "coordinator" in t.by and not (t.by & OWN_STEPS)
+    ]
+    return tuple(sorted(choices, key=lambda c: c.setback))
 
 
 def person_row(program: Program, enrollment: Enrollment, now: dt.datetime) -> PersonRow:
@@ -308,19 +389,48 @@ class Desk(WorkflowBase):
         role: str | None = None,
         state: str | None = None,
         text: str = "",
+        sort: str = DEFAULT_SORT,
+        page: int = 1,
     ) -> DeskPage:
-        """The coordinator's desk of one program, found people filtered as asked."""
+        """The coordinator's desk of one program: one page of the people found with the
+        filters and sort asked for (a page past the last shows the last)."""
         program = self.staff_program(program_id, actor)
         check_desk_filters(program, role, state, text)
+        check_sort(sort)
+        if page < 1:
+            raise InvalidQuery("Pages are numbered from 1.")
         now = self.clock()
         with self.reading() as session:
+            counted = queues(session, program)
+            found, total = search(
+                session,
+                program,
+                role=role,
+                state=state,
+                text=text,
+                sort=sort,
+                limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
+            )
+            last = max(1, -(-total // PAGE_SIZE))
+            if page > last:
+                page = last
+                found, total = search(
+                    session,
+                    program,
+                    role=role,
+                    state=state,
+                    text=text,
+                    sort=sort,
+                    limit=PAGE_SIZE,
+                    offset=(page - 1) * PAGE_SIZE,
+                )
             return DeskPage(
                 program=program,
-                queues=tuple(queues(session, program)),
-                found=tuple(
-                    person_row(program, e, now)
-                    for e in search(session, program, role=role, state=state, text=text)
-                ),
+                queues=tuple(counted),
+                found=tuple(person_row(program, e, now) for e in found),
+                total=total,
+                waiting=waiting_on(program, counted),
                 items=tuple(
                     ItemRow(item.id, e.id, name_of(e), item.text, item.raised_at)
                     for item, e in open_items(session, program)
@@ -330,7 +440,7 @@ class Desk(WorkflowBase):
                     for d in reminders_due(session, program, now)
                 ),
                 ended_early=tuple(ended_early(session, program, actor)),
-                filters=DeskFilters(role or "", state or "", text),
+                filters=DeskFilters(role or "", state or "", text, sort, page),
                 bulk=bulk_choices(program, role),
             )
 

@@ -68,7 +68,7 @@ class MyEnrollment:
 
     view: EnrollmentView
     waiting: tuple[FormSlot, ...]  # forms to fill a first time or to sign
-    ready: tuple[Transition, ...]  # transitions they may take now
+    ready: tuple[Transition, ...]  # steps forward they may take now (no set-backs)
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ class EnrollmentPages(FormFilling):
                     continue
                 view = self._view(record, roles, actor)
                 waiting = tuple(s for s in view.forms if s.waiting)
-                ready = tuple(t for t, reasons in view.transitions if not reasons)
+                ready = tuple(t for t, reasons in view.forward if not reasons)
                 found.append(MyEnrollment(view, waiting, ready))
         return tuple(found)
 

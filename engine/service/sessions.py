@@ -70,7 +70,9 @@ class AccountSessions(WorkflowBase):
         token = secrets.token_urlsafe(32)
         now = self.clock()
         with self.transaction() as session:
-            session.execute(delete(AccountSession).where(AccountSession.created_at < now - KEPT))
+            # Never one that may still be in use: a lifetime set longer than KEPT wins.
+            kept = max(KEPT, self.identity.session_lifetime)
+            session.execute(delete(AccountSession).where(AccountSession.created_at < now - kept))
             session.add(
                 AccountSession(
                     token_hash=token_hash(token),

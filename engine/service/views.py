@@ -21,6 +21,7 @@ from ..records.store import Enrollment, Event, Pairing, Person, Submission
 from ..rules.access import (
     Actor,
     acts_as_staff,
+    is_filler,
     may_know_of,
     may_read,
     may_record_signatures,
@@ -31,6 +32,7 @@ from ..rules.access import (
 from ..rules.answers import ShownAnswer, shown_answers
 from .core import TransitionChoice
 from .forms import amend_refusal, fill_refusal, signed_by_all
+from .next_step import NextStep, is_setback, next_step
 from .snapshots import SignatureSnapshot
 
 
@@ -96,6 +98,7 @@ class FormSlot:
     can_sign: tuple[str, ...]  # signatures this viewer gives in their own name, not yet given
     can_record_signatures: bool  # staff may record a paper signature
     can_amend: bool = False  # may reopen the signed form as an amendment (`Workflow.amend`)
+    own_to_fill: bool = False  # the viewer is its filler (not staff filling on their behalf)
 
     @property
     def submitted(self) -> bool:
@@ -103,8 +106,9 @@ class FormSlot:
 
     @property
     def waiting(self) -> bool:
-        """Whether it waits on this viewer: to be filled a first time, or signed."""
-        return (self.can_fill and not self.submitted) or bool(self.can_sign)
+        """Whether it waits on this viewer: theirs to fill a first time, or to sign."""
+        fill = self.can_fill and self.own_to_fill and not self.submitted and not self.locked
+        return fill or bool(self.can_sign)
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,19 @@ class EnrollmentView:
     forms: tuple[FormSlot, ...]
     transitions: tuple[TransitionChoice, ...]
     history: tuple[HistoryItem, ...]
+    next: NextStep
+
+    @property
+    def forward(self) -> tuple[TransitionChoice, ...]:
+        """The transitions on the way forward, offered first."""
+        lifecycle = self.program.lifecycle_of(self.enrollment.role)
+        return tuple(c for c in self.transitions if not is_setback(lifecycle, c.transition))
+
+    @property
+    def setbacks(self) -> tuple[TransitionChoice, ...]:
+        """Steps that end the enrollment early or take it back: set apart on pages."""
+        lifecycle = self.program.lifecycle_of(self.enrollment.role)
+        return tuple(c for c in self.transitions if is_setback(lifecycle, c.transition))
 
     @property
     def is_staff(self) -> bool:
@@ -214,6 +231,7 @@ def form_slots(record: EnrollmentRecord, actor: Actor, roles: frozenset[str]) ->
                 can_sign=tuple(r for r in signing_roles(form, roles) if r in missing),
                 can_record_signatures=may_record_signatures(roles) and bool(missing),
                 can_amend=bool(entries) and amend_refusal(record, actor, roles, form) is None,
+                own_to_fill=is_filler(form, roles),
             )
         )
     return slots
@@ -288,15 +306,18 @@ def enrollment_view(
         Party(p.id, p.person.display_name, p.person.email, p.role)
         for p in visible_partners(record.session, actor, record.enrollment, roles)
     ]
+    slots = tuple(form_slots(record, actor, roles))
+    waiting = [(s.form, s.can_sign) for s in slots if s.waiting]
     return EnrollmentView(
         enrollment=summary(record),
         program=record.program,
         roles=roles,
         own=record.enrollment.person_id == actor.person_id,
         partners=tuple(found),
-        forms=tuple(form_slots(record, actor, roles)),
+        forms=slots,
         transitions=tuple(transitions),
         history=tuple(history(record, actor, roles)),
+        next=next_step(record, roles, waiting, transitions),
     )
 
 

@@ -190,7 +190,7 @@ def test_the_whole_journey_of_the_general_program(
     coordinator = browsers(*COORDINATOR)
     coordinator.sign_in()
     page = coordinator.page
-    page.get_by_role("link", name=f"Desk: {PROGRAM}").click()
+    page.get_by_role("link", name="Desk: Agency Workplace Mentoring Program").click()
     expect(page.locator('[data-count="mentee:applied"]')).to_have_text("1")
     expect(page.locator('[data-count="mentor:applied"]')).to_have_text("1")
     coordinator.shot("02-coordinator-desk")
@@ -207,7 +207,7 @@ def test_the_whole_journey_of_the_general_program(
     expect_events(page, "apply", "screen")
     expect(page.locator('[data-event="screen"]')).to_contain_text("Strong")
 
-    page.get_by_role("link", name=f"Desk: {PROGRAM}").click()
+    page.get_by_role("link", name="Desk: Agency Workplace Mentoring Program").click()
     page.get_by_role("link", name=MENTOR[1]).click()
     take(page, "Accept after screening")
     labelled(page, "Date of the screening conversation").fill(clock.today())

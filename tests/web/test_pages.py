@@ -551,28 +551,32 @@ def test_me_lists_what_is_waiting(world: World) -> None:
     scene = world.scene()
     mentee = world.browser(scene.mentee).get("/me").get_data(as_text=True)
     card = waiting_on(mentee, scene.mentee_id)
-    assert "Waiting on you" in card and "Sign the Learning contract" in card
-    assert "End the relationship early" in card
+    assert "Your next step Sign the Learning contract as mentee" in card
+    # Ending early is on the enrollment's page, set apart: never listed as a task.
+    assert "End the relationship early" not in card
     assert 'data-state="matched"' in mentee
 
     mentor = world.browser(scene.mentor).get("/me").get_data(as_text=True)
     own = waiting_on(mentor, scene.mentor_id)
     assert "Stop taking new mentees for now" in own and "Sign the" not in own
-    assert "Sign the Learning contract" in waiting_on(mentor, scene.mentee_id)
+    assert "Sign the Learning contract as mentor" in waiting_on(mentor, scene.mentee_id)
 
     supervisor = world.browser(scene.supervisor).get("/me").get_data(as_text=True)
     card = waiting_on(supervisor, scene.mentee_id)
-    assert "Sign the Learning contract" in card
+    assert "Sign the Learning contract as supervisor" in card
     assert "End the relationship early" not in card  # not theirs to take
 
     world.workflow.sign(scene.mentee_id, "learning_contract", scene.supervisor)
     supervisor = world.browser(scene.supervisor).get("/me").get_data(as_text=True)
-    assert "Nothing is waiting on you" in waiting_on(supervisor, scene.mentee_id)
+    card = waiting_on(supervisor, scene.mentee_id)
+    assert "Sign the" not in card and "Not yet, because" in card
+    assert "not signed by the mentor and the mentee yet" in card  # what it waits for
 
     applicant = world.applicant()
     page = world.browser(applicant.mentee).get("/me").get_data(as_text=True)
     card = waiting_on(page, applicant.enrollment_id)
-    assert "Withdraw my application" in card
+    assert "Waiting for a coordinator to accept after screening" in card
+    assert "Withdraw my application" not in card  # a set-back is no task
     assert "Fill the" not in card  # the application is in already
     assert csrf_token_in(page)
 

@@ -139,7 +139,7 @@ def test_a_role_from_the_roles_claim_and_a_refused_unverified_address(scene: Sce
     coordinator = scene.browsers(unique("coord.cora"), "Cora")
     page = through_the_agency(coordinator)
     page.wait_for_url("**/p/general-mentoring/coordinator")  # a coordinator at the desk
-    page.get_by_role("link", name="Desk: general-mentoring").click()
+    page.get_by_role("link", name="Desk: Agency Workplace Mentoring Program").click()
     page.wait_for_url("**/p/general-mentoring/coordinator")
     coordinator.shot("sso-coordinator")
 

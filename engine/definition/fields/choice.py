@@ -230,6 +230,14 @@ class MultichoiceKind(_Choosing):
     def widget(self, f: MultichoiceField, today: dt.date) -> Widget:
         return self.choice_widget(f, today, "checkboxes")
 
+    def hint(self, f: MultichoiceField, today: dt.date) -> str | None:
+        low, high = f.min_selected or 0, f.max_selected
+        if low > 1 and high is not None:
+            return f"Choose from {low} to {high}." if low != high else f"Choose {low}."
+        if low > 1:
+            return f"Choose at least {low}."
+        return f"Choose up to {high}." if high is not None else None
+
     def own_problems(self, f: MultichoiceField, apply_form: bool) -> list[Problem]:
         low, high, count = f.min_selected, f.max_selected, len(listed(f))
         if low is not None and high is not None and low > high:

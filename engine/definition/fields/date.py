@@ -72,6 +72,15 @@ class DateKind(FieldKind[DateField]):
             raise outside("date", first, last, f"on or after {first}", f"on or before {last}")
         return day.isoformat()
 
+    def hint(self, f: DateField, today: dt.date) -> str | None:
+        low, high = date_bounds(f, today)
+        first, last = _day(f.min, low), _day(f.max, high)
+        if first and last:
+            return f"A date from {first} to {last}, as YYYY-MM-DD."
+        if first or last:
+            return f"A date on or {'after ' + first if first else 'before ' + last}, as YYYY-MM-DD."
+        return None
+
     def widget_attrs(self, f: DateField, today: dt.date) -> dict[str, Any]:
         low, high = date_bounds(f, today)
         return {key: day.isoformat() for key, day in (("min", low), ("max", high)) if day}

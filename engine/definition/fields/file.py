@@ -62,6 +62,16 @@ class FileKind(FieldKind[FileField]):
     def describe_answer(self, f: FileField, value: Any) -> str:
         return str(value.get("name", "")) if isinstance(value, Mapping) else str(value)
 
+    def hint(self, f: FileField, today: dt.date) -> str | None:
+        kinds = [a.upper() for a in f.accept]
+        either = (
+            (kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1])
+            if kinds
+            else ""
+        )
+        what = f"A {either} file" if either else "A file"
+        return f"{what} of up to {_size(f.max_kb * 1024)}."
+
     def widget_attrs(self, f: FileField, today: dt.date) -> dict[str, Any]:
         return {"accept": ",".join(f".{ext}" for ext in f.accept)} if f.accept else {}
 

@@ -188,7 +188,10 @@ class GroupKind(FieldKind[GroupField]):
                 if isinstance(entry, Mapping) and sub.id in entry
             ]
             entries.append(", ".join(parts))
-        return "; ".join(entries)
+        if len(entries) == 1:
+            return entries[0]
+        # One line per entry, numbered: a contract's goals read as a list, not one run.
+        return "\n".join(f"{n}. {entry}" for n, entry in enumerate(entries, 1))
 
     def widget(self, f: GroupField, today: dt.date) -> Widget:
         plain = super().widget(f, today)

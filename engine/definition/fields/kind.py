@@ -171,6 +171,11 @@ class FieldKind(Generic[F]):
     def widget_attrs(self, f: F, today: dt.date) -> dict[str, Any]:
         return {}
 
+    def hint(self, f: F, today: dt.date) -> str | None:
+        """The field's rules in words, shown beside it before anyone gets them wrong
+        (the same limits `clean_value` enforces); None when there are none worth saying."""
+        return None
+
     # ------------------------------------------------------------ load-time checks
 
     def resolve(self, f: F, shared: Mapping[str, list[Any]]) -> F:

@@ -87,6 +87,15 @@ class NumberKind(FieldKind[NumberField]):
         ]
         return Tally(numbers=tuple(numbers))
 
+    def hint(self, f: NumberField, today: dt.date) -> str | None:
+        what = "A whole number" if f.integer else "A number"
+        low, high = shown_number(f.min), shown_number(f.max)
+        if low and high:
+            return f"{what} from {low} to {high}."
+        if low or high:
+            return f"{what} of at least {low}." if low else f"{what} of at most {high}."
+        return f"{what}." if f.integer else None
+
     def widget_attrs(self, f: NumberField, today: dt.date) -> dict[str, Any]:
         attrs: dict[str, Any] = {"step": "1" if f.integer else "any"}
         if f.min is not None:

@@ -57,6 +57,12 @@ class _Lengths(FieldKind[Any]):
     def widget_attrs(self, f: Any, today: dt.date) -> dict[str, Any]:
         return {"maxlength": f.max_length}
 
+    def hint(self, f: Any, today: dt.date) -> str | None:
+        said = [getattr(f, "pattern_message", None) or ""]
+        if f.min_length:
+            said.append(f"Use at least {f.min_length} characters, at most {f.max_length}.")
+        return " ".join(s for s in said if s) or None
+
     def own_problems(self, f: Any, apply_form: bool) -> list[Problem]:
         if f.min_length is not None and f.min_length > f.max_length:
             return [

@@ -528,7 +528,7 @@ DESCRIBED = [
     ("met_on", "2024-06-15", "2024-06-15"),
     ("cv", PDF, "CV.PDF"),
     ("title", None, ""),
-    ("goals", [{"goal": "A", "done": True}, {"goal": "B"}], "Goal: A, Done: Yes; Goal: B"),
+    ("goals", [{"goal": "A", "done": True}, {"goal": "B"}], "1. Goal: A, Done: Yes\n2. Goal: B"),
 ]
 
 

@@ -178,6 +178,25 @@ def test_sessions_end_on_sign_out_idle_and_lifetime(
     assert workflow.resume_session("not a token") is None
 
 
+def test_someone_else_signing_in_never_ends_a_session_still_within_its_lifetime(
+    programs: dict,  # type: ignore[type-arg]
+    db,  # type: ignore[no-untyped-def]
+    clock: Clock,
+    people: People,
+) -> None:
+    # Sessions are swept 30 days after they began; one allowed to live longer is kept
+    # (seen in the README walk-through: a coordinator signed out after 124 days).
+    year = dt.timedelta(days=365)
+    workflow = Workflow(
+        programs, db, clock=clock, identity=Identity(session_idle=year, session_lifetime=year)
+    )
+    who, other = people.person("long@example.gov"), people.person("other@example.gov")
+    token = workflow.start_session(who)
+    clock.now += dt.timedelta(days=124)
+    workflow.start_session(other)
+    assert workflow.resume_session(token) == who
+
+
 def test_sign_out_everywhere(workflow: Workflow, people: People) -> None:
     who = people.person("many@example.gov")
     tokens = [workflow.start_session(who) for _ in range(3)]
