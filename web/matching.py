@@ -28,11 +28,12 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from mentorflow.engine.errors import InvalidQuery
-from mentorflow.engine.service.matching_review import ReviewFilter, score_text
+from mentorflow.engine.service.matching_review import PER_PAGE, ReviewFilter, score_text
 from mentorflow.web.boundary import actor, workflow
 from mentorflow.web.params import read_int, read_number, read_text
 
 bp = Blueprint("matching", __name__)
+PAGE_SIZE = PER_PAGE  # proposals a page; read at each request, so a test may lower it
 bp.add_app_template_filter(score_text, "number")
 
 
@@ -50,7 +51,7 @@ def _filter() -> ReviewFilter:
 def proposals(program_id: str) -> str:
     only = _filter()
     review = workflow().matching_review(
-        program_id, actor(), page=read_int("page", 1, low=1) or 1, only=only
+        program_id, actor(), page=read_int("page", 1, low=1) or 1, per_page=PAGE_SIZE, only=only
     )
     return render_template(
         "coordinator/matching.html",
@@ -82,9 +83,7 @@ def pair(program_id: str) -> str:
     if not mentee or not mentor:
         raise InvalidQuery("Say which mentee (show) and which mentor (change-<mentee>).")
     found = workflow().matching_pair(program_id, actor(), mentee, mentor)
-    return render_template(
-        "coordinator/matching_pair.html", pair=found, program_id=program_id
-    )
+    return render_template("coordinator/matching_pair.html", pair=found, program_id=program_id)
 
 
 @bp.post("/p/<program_id>/matching")
