@@ -58,9 +58,7 @@ def populate(app: Any, mentees: int, mentors: int) -> None:
     workflow = app.extensions["mentorflow.workflow"]
     program: Program = workflow.programs[PROGRAM]
     rng = random.Random(SEED)
-    waiting = next(
-        s for s in program.lifecycle_of("mentee").states if program.waiting_for_match(s)
-    )
+    waiting = next(s for s in program.lifecycle_of("mentee").states if program.waiting_for_match(s))
     mentor_state = program.mentor_states()[0]
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     with workflow.db.session() as session, session.begin():
