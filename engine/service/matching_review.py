@@ -11,7 +11,9 @@ explained later.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+import json
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -22,9 +24,17 @@ from ..definition.program import Program
 from ..errors import Conflict, MentorflowError
 from ..records.store import Enrollment
 from ..rules.access import Actor
-from ..rules.scoring import Candidate, MatchResult, Proposal, explain, pair_score
+from ..rules.scoring import (
+    Candidate,
+    MatchResult,
+    Proposal,
+    Scores,
+    explain,
+    pair_score,
+    propose,
+)
 from .desk import name_of
-from .matching import MATCH_ITS_MENTEES, Pairings, pair_candidates
+from .matching import MATCH_ITS_MENTEES, Pairings, matching_pool, pair_candidates
 
 INCOMPLETE = (
     "The proposals sent were incomplete (each mentee needs a mentor), so nothing was "
@@ -363,6 +373,64 @@ def explain_full_mentors(
     return tuple(told)
 
 
+class ProposalMemo:
+    """The proposals of the last few pools reviewed, by the pool's content.
+
+    Proposing is a pure function of the program (its revision), the strategy and the
+    pool (who waits, in which order, their answers, each mentor's places), so a review
+    paged through, or read again, reuses the proposals of an unchanged pool instead of
+    solving it again (seconds at 5,000 mentees). A changed pool has another key. Only
+    what a review reads is kept (the totals and the feasibility mask, not each
+    criterion's points), so an entry is about one float64 matrix of the pool's size."""
+
+    def __init__(self, size: int = 2):
+        self.size = size
+        self._found: OrderedDict[str, MatchResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(program: Program, mentees: Sequence[Candidate], mentors: Sequence[Candidate]) -> str:
+        people = [
+            [c.enrollment_id, c.name, c.email, c.places, c.answers] for c in (*mentees, *mentors)
+        ]
+        # The matching settings too: a definition edited in place keeps its revision.
+        settings = program.matching.model_dump() if program.matching else None
+        text = json.dumps(
+            [program.id, program.revision, settings, len(mentees), people],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def of(
+        self, program: Program, mentees: Sequence[Candidate], mentors: Sequence[Candidate]
+    ) -> MatchResult:
+        key = self.key(program, mentees, mentors)
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+                return found
+        result = propose(program, mentees, mentors)
+        slim = Scores(result.scores.total, {}, result.scores.feasible, {})
+        kept = MatchResult(
+            result.strategy,
+            result.proposals,
+            result.unmatched,
+            slim,
+            result.mentees,
+            result.mentors,
+        )
+        with self._lock:
+            self._found[key] = kept
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+        return kept
+
+
+_proposals = ProposalMemo()
+
+
 class Review(Pairings):
     def matching_review(
         self,
@@ -377,7 +445,9 @@ class Review(Pairings):
         the whole run, this page's proposals among those `only` lets through, the
         mentees left without a mentor grouped by reason. Nothing is written."""
         program = self.matching_program(program_id, actor, MATCH_ITS_MENTEES)
-        _, result = self.propose_matches(program.id, actor, save=False)
+        with self.reading() as session:
+            mentees, mentors = matching_pool(session, program)
+        result = _proposals.of(program, mentees, mentors)
         return review_of(program, result, page=page, per_page=per_page, only=only)
 
     def matching_pair(

@@ -13,6 +13,7 @@ from mentorflow.engine.errors import Conflict
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import MatchingRun
 from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service import matching_review
 from mentorflow.engine.service.matching_review import ReviewFilter
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import People
@@ -132,3 +133,32 @@ def test_confirm_all_refuses_a_run_that_changed_since_the_review(
     assert fresh.digest != page.digest
     done = workflow.confirm_review(SMALL, coordinator, [], [], reviewed=fresh.digest)
     assert dict(done.counts) == {"matched": 6}
+
+
+def test_an_unchanged_pool_is_proposed_once_a_changed_one_again(
+    workflow: Workflow,
+    people: People,
+    coordinator: Actor,
+    pool: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Paging through a run does not solve it again for each page; any change in the
+    pool (here a new mentee, then a changed answer) is proposed afresh."""
+    calls: list[int] = []
+    real = matching_review.propose
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matching_review, "propose", counted)
+    for page in (1, 2, 3, 1):
+        workflow.matching_review(SMALL, coordinator, page=page, per_page=2)
+    assert len(calls) == 1
+    vic = mentee(workflow, people, coordinator, "Vic Mentee")
+    review = workflow.matching_review(SMALL, coordinator, page=3, per_page=2)
+    assert len(calls) == 2 and review.waiting == 7
+    assert vic in [row.mentee.enrollment_id for row in review.rows]
+    workflow.match(vic, pool["ann"], coordinator)
+    review = workflow.matching_review(SMALL, coordinator, page=3, per_page=2)
+    assert len(calls) == 3 and review.waiting == 6 and review.places_free == 5
