@@ -7,6 +7,8 @@ feasibility mask. `optimal` gives as many mentees as possible a mentor and, amon
 those choices, the highest total score (one `linear_sum_assignment`, a mentor's column
 repeated once per free place); `greedy` takes the best remaining pair until none is
 left, ties to the earlier application. The same pool always gives the same proposals.
+One pair is scored by the same rule on a pool of one each (`pair_score`), and `explain`
+says in words why a pair gets its points on a criterion.
 """
 
 from __future__ import annotations

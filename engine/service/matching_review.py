@@ -1,8 +1,12 @@
 """The matching page's data: proposals to review, and the confirmation of the chosen.
 
 Reviewing writes nothing: it proposes from the pool as it stands and hands out plain
-rows (each proposal with its points, the mentors the mentee could have instead, ranked,
-and who is left without a mentor and why). The run is saved when the coordinator
+values, a page at a time: the whole run summed up (proposed, left without a mentor, the
+average score, mentors used and places left), one page of the proposals a filter lets
+through (each with its points explained in words and the best mentors the mentee could
+have instead, ranked, with their places), who is left without a mentor grouped by why,
+and each mentor's places. One pair can be scored on its own (`matching_pair`), by the
+rule that scored the pool. The run is saved when the coordinator
 confirms: the pool and the proposals as they stand at that moment (inputs, settings and
 results), then what was confirmed, changed, rejected or refused, so the decision can be
 explained later.
@@ -158,7 +162,6 @@ class MatchingReview:
     waiting: int  # mentees waiting for a mentor
     mentors_free: int  # mentors with a place free
     rows: tuple[ProposalRow, ...]  # this page's
-    unmatched: tuple[tuple[PoolMember, str], ...]  # kept short: see `unmatched_groups`
     proposed: int = 0  # proposals in the whole run
     average: float = 0.0  # their average score
     places_free: int = 0  # places free before the run
@@ -291,7 +294,6 @@ def review_of(
         waiting=len(result.mentees),
         mentors_free=len(result.mentors),
         rows=rows,
-        unmatched=tuple((m, reason) for reason, named in groups.items() for m in named),
         proposed=proposed,
         average=result.total_score / proposed if proposed else 0.0,
         places_free=sum(max(m.places, 0) for m in result.mentors),
