@@ -67,6 +67,7 @@ def test_a_coordinator_reviews_changes_rejects_and_confirms(
     expect(pia.locator('[data-points="needs"]')).to_have_text("0")
     expect(pia.locator("td.why")).to_contain_text("With Ben Mentor")
     expect(pia.locator("td.why")).to_contain_text("shares none of the mentee's 2")
+    expect(page.locator("[data-pair-status]")).to_have_text("Score with Ben Mentor: 6")
     page.get_by_label("Reject the proposal for Quinn Mentee").check()
     coordinator.shot("matching-02-changed")
     page.get_by_role("button", name="Confirm", exact=True).click()

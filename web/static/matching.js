@@ -26,8 +26,19 @@
           if (fresh && old) { old.replaceWith(document.importNode(fresh, true)); }
         });
         row.setAttribute("data-scored-with", select.value);
+        var told = form.querySelector("[data-pair-status]");
+        var score = found.querySelector("td.score");
+        var chosen = select.options[select.selectedIndex];
+        if (told && score && chosen) {
+          told.textContent = "Score with " + chosen.text.replace(/^\d+\. /, "").split(":")[0] +
+            ": " + score.textContent.trim();
+        }
       })
-      .catch(function () { /* the "Show score" button still works */ })
+      .catch(function () {
+        // Scored by the server without script instead: show the row's button again.
+        var button = row.querySelector("button.show-score");
+        if (button) { button.hidden = false; }
+      })
       .then(function () { row.removeAttribute("aria-busy"); });
   }
   document.addEventListener("DOMContentLoaded", function () {
