@@ -215,21 +215,26 @@ def test_without_script_show_score_asks_for_the_same_row(site: Site) -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "status"),
+    ("url", "status", "says"),
     [
-        (f"{PAGE}/pair", 400),
-        (f"{PAGE}/pair?show=x", 400),
-        ("pia-with-a-mentee", 404),
-        ("rex-with-nobody", 404),
+        (f"{PAGE}/pair", 400, "Say which mentee"),
+        (f"{PAGE}/pair?show=x", 400, "Say which mentee"),
+        ("pia-with-a-mentee", 404, "That mentor cannot take mentees in this program."),
+        ("rex-with-nobody", 404, "That mentor cannot take mentees in this program."),
+        ("ann-as-mentee", 404, "That mentee is not waiting for a match in this program."),
     ],
 )
-def test_a_pair_that_is_not_one(site: Site, url: str, status: int) -> None:
+def test_a_pair_that_is_not_one(site: Site, url: str, status: int, says: str) -> None:
     pool = site.pool
     if url == "pia-with-a-mentee":
         url = pair_url(pool.pia.enrollment_id, pool.quinn.enrollment_id)
     elif url == "rex-with-nobody":
         url = pair_url(pool.rex.enrollment_id, "nosuchmentor")
-    assert get(site, url)[0] == status
+    elif url == "ann-as-mentee":
+        url = pair_url(pool.ann.enrollment_id, pool.ben.enrollment_id)
+    found, page = get(site, url)
+    assert found == status
+    assert says in text(page)
 
 
 def test_only_staff_may_ask_for_a_pair(site: Site) -> None:
