@@ -62,3 +62,19 @@ def read_choice(
         shown += "…" if len(value) > 40 else ""
         raise InvalidQuery(f"There is no {what or name} '{shown}' here.")
     return value
+
+
+def read_number(name: str, default: float | None = None, *, form: bool = False) -> float | None:
+    """A number written in ASCII digits with at most one decimal point ("2", "7.5")."""
+    value = _raw(name, form)
+    if value is None or value.strip() == "":
+        return default
+    digits = value.strip()
+    whole, _, fraction = digits.partition(".")
+    if (
+        len(digits) > 20
+        or not (whole or fraction)
+        or not all(part == "" or (part.isascii() and part.isdigit()) for part in (whole, fraction))
+    ):
+        raise InvalidQuery(f"The {name} must be a number such as 5 or 7.5.")
+    return float(digits)

@@ -7,6 +7,8 @@ feasibility mask. `optimal` gives as many mentees as possible a mentor and, amon
 those choices, the highest total score (one `linear_sum_assignment`, a mentor's column
 repeated once per free place); `greedy` takes the best remaining pair until none is
 left, ties to the earlier application. The same pool always gives the same proposals.
+One pair is scored by the same rule on a pool of one each (`pair_score`), and `explain`
+says in words why a pair gets its points on a criterion.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
-from ..definition.fields import AnyField, choice_values
+from ..definition.fields import AnyField, choice_items, choice_values
+from ..definition.fields.choice import choice_label, choice_value
 from ..definition.format import Criterion
 from ..definition.program import Program
 
@@ -67,17 +70,28 @@ class MatchResult:
     scores: Scores = field(repr=False)
     mentees: list[Candidate] = field(repr=False)
     mentors: list[Candidate] = field(repr=False)
+    _rows: dict[str, int] | None = field(default=None, init=False, repr=False)
 
     @property
     def total_score(self) -> float:
         return float(sum(p.score for p in self.proposals))
 
-    def alternatives(self, mentee_id: str) -> list[tuple[Candidate, float]]:
-        """Every mentor this mentee could have, best first (places permitting)."""
-        row = next(i for i, m in enumerate(self.mentees) if m.enrollment_id == mentee_id)
+    def row_of(self, mentee_id: str) -> int:
+        """The mentee's row in the score arrays (one dict for the whole pool, built once:
+        a page of a 5,000-mentee run looks up 50 rows, never scans the pool per row)."""
+        if self._rows is None:
+            self._rows = {m.enrollment_id: i for i, m in enumerate(self.mentees)}
+        return self._rows[mentee_id]
+
+    def alternatives(
+        self, mentee_id: str, limit: int | None = None
+    ) -> list[tuple[Candidate, float]]:
+        """Every mentor this mentee could have, best first (places permitting); the
+        `limit` best when given."""
+        row = self.row_of(mentee_id)
         allowed = np.flatnonzero(self.scores.feasible[row])
         order = allowed[np.lexsort((allowed, -self.scores.total[row, allowed]))]
-        return [(self.mentors[j], float(self.scores.total[row, j])) for j in order]
+        return [(self.mentors[j], float(self.scores.total[row, j])) for j in order[:limit]]
 
 
 def _field(program: Program, role: str, field_id: str) -> AnyField:
@@ -266,3 +280,99 @@ def propose(
         if r not in matched
     ]
     return MatchResult(chosen, proposals, unmatched, scores, list(mentees), list(mentors))
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """One mentee with one mentor: the score, each criterion's points in the order of the
+    criteria, and whether the pair passes every required criterion."""
+
+    score: float
+    points: tuple[float, ...]
+    allowed: bool
+
+
+def pair_score(program: Program, mentee: Candidate, mentor: Candidate) -> PairScore:
+    """The score of one pair, by the very rule that scores a whole pool (`score` on a
+    pool of one each), so a changed mentor is scored as the proposals were."""
+    scores = score(program, [mentee], [mentor])
+    criteria = program.matching.criteria if program.matching else []
+    return PairScore(
+        score=float(scores.total[0, 0]),
+        points=tuple(float(scores.points[c.id][0, 0]) for c in criteria),
+        allowed=bool(scores.feasible[0, 0]),
+    )
+
+
+def _shown(program: Program, role: str, field_id: str, answer: Any) -> str:
+    """An answer as the apply form shows it: a choice's label, a list joined."""
+    items = choice_items(program.apply_form(role).fields.get(field_id))
+    labels = {choice_value(i): choice_label(i) for i in items}
+    if answer is None or answer == "" or answer == []:
+        return "no answer"
+    if isinstance(answer, list):
+        return ", ".join(labels.get(str(a), str(a)) for a in answer)
+    if isinstance(answer, float) and answer.is_integer():
+        answer = int(answer)
+    return labels.get(str(answer), str(answer))
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
+
+
+def explain(program: Program, criterion: Criterion, mentee: Candidate, mentor: Candidate) -> str:
+    """Why the pair gets its points on `criterion`, in words, from the criterion's kind
+    and the two answers it compares (what `agreement` computes, said for one pair)."""
+    wanted = mentee.answers.get(criterion.mentee)
+    offered = mentor.answers.get(criterion.mentor)
+    kind = criterion.kind
+    if kind == "overlap":
+        values = _values(_field(program, "mentee", criterion.mentee))
+        mine = [v for v in values if v in _as_list(wanted)]
+        shared = [v for v in mine if v in _as_list(offered)]
+        if not mine:
+            return "the mentee chose none"
+        if not shared:
+            return f"shares none of the mentee's {len(mine)}"
+        return (
+            f"shares {len(shared)} of {len(mine)}: "
+            f"{_shown(program, 'mentee', criterion.mentee, shared)}"
+        )
+    theirs = _shown(program, "mentee", criterion.mentee, wanted)
+    ours = _shown(program, "mentor", criterion.mentor, offered)
+    if kind == "same":
+        if (
+            theirs == "no answer"
+            or ours == "no answer"
+            or not _agrees(program, criterion, mentee, mentor)
+        ):
+            return f"not the same: mentee {theirs}, mentor {ours}"
+        return f"both {theirs}"
+    if kind == "different":
+        if _agrees(program, criterion, mentee, mentor):
+            return f"different: mentee {theirs}, mentor {ours}"
+        if theirs == "no answer" or ours == "no answer":
+            return f"cannot tell: mentee {theirs}, mentor {ours}"
+        return f"the same: both {theirs}"
+    margin = _number(criterion.margin or 0)
+    if theirs == "no answer" or ours == "no answer":
+        return f"cannot compare: mentee {theirs}, mentor {ours}"
+    if kind == "near":
+        gap = _number(
+            abs(_numbers([mentee], criterion.mentee)[0] - _numbers([mentor], criterion.mentor)[0])
+        )
+        verdict = "within" if _agrees(program, criterion, mentee, mentor) else "more than"
+        return f"mentee {theirs}, mentor {ours}: {gap} apart, {verdict} {margin}"
+    verdict = "at least" if _agrees(program, criterion, mentee, mentor) else "less than"
+    return f"mentor {ours}, mentee {theirs}: mentor has {verdict} {margin} more"
+
+
+def _as_list(answer: Any) -> list[str]:
+    if answer is None:
+        return []
+    return [str(a) for a in answer] if isinstance(answer, list) else [str(answer)]
+
+
+def _agrees(program: Program, criterion: Criterion, mentee: Candidate, mentor: Candidate) -> bool:
+    return bool(agreement(program, criterion, [mentee], [mentor])[0, 0] > 0)

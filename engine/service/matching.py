@@ -20,6 +20,7 @@ from ..records.store import (
     Enrollment,
     MatchingRun,
     Pairing,
+    Person,
     Submission,
 )
 from ..rules.access import (
@@ -33,14 +34,7 @@ from .snapshots import EnrollmentSnapshot
 
 def mentors_with_places(session: Session, program: Program) -> list[tuple[Enrollment, int]]:
     """Mentors who can take a mentee now, with how many places each has left."""
-    held = {
-        mentor_id: count
-        for mentor_id, count in session.execute(
-            select(Pairing.mentor_id, func.count())
-            .where(Pairing.program_id == program.id, Pairing.ended_at.is_(None))
-            .group_by(Pairing.mentor_id)
-        )
-    }
+    held = _places_held(session, program)
     mentors = session.scalars(
         select(Enrollment)
         .where(
@@ -58,29 +52,93 @@ def mentors_with_places(session: Session, program: Program) -> list[tuple[Enroll
     return found
 
 
+def _places_held(session: Session, program: Program) -> dict[str, int]:
+    return {
+        mentor_id: count
+        for mentor_id, count in session.execute(
+            select(Pairing.mentor_id, func.count())
+            .where(Pairing.program_id == program.id, Pairing.ended_at.is_(None))
+            .group_by(Pairing.mentor_id)
+        )
+    }
+
+
 def matching_pool(session: Session, program: Program) -> tuple[list[Candidate], list[Candidate]]:
     """Mentees waiting for a match (application order) and mentors with places left,
-    each with the answers of their apply form."""
+    each with the answers of their apply form. Read as plain columns, not records: a pool
+    of thousands is read on every page of the review, and building an enrollment and a
+    person object for each was most of that reading."""
     lifecycle = program.lifecycle_of("mentee")
     waiting = [s for s in lifecycle.states if program.waiting_for_match(s)]
-    mentees = list(
-        session.scalars(
-            select(Enrollment)
+    mentees = session.execute(
+        select(Enrollment.id, Person.name, Person.email)
+        .join(Person, Enrollment.person_id == Person.id)
+        .where(
+            Enrollment.program_id == program.id,
+            Enrollment.role == "mentee",
+            Enrollment.state.in_(waiting),
+        )
+        .order_by(Enrollment.created_at, Enrollment.id)
+    ).all()
+    held = _places_held(session, program)
+    mentors = [
+        (mentor_id, name, email, (capacity or 1) - held.get(mentor_id, 0))
+        for mentor_id, name, email, capacity in session.execute(
+            select(Enrollment.id, Person.name, Person.email, Enrollment.capacity)
+            .join(Person, Enrollment.person_id == Person.id)
             .where(
                 Enrollment.program_id == program.id,
-                Enrollment.role == "mentee",
-                Enrollment.state.in_(waiting),
+                Enrollment.role == "mentor",
+                Enrollment.state.in_(program.mentor_states()),
             )
-            .order_by(Enrollment.created_at, Enrollment.id)
+            .order_by(Enrollment.created_at)
         )
-    )
-    mentors = mentors_with_places(session, program)
-    answers = _apply_answers(session, program, [e.id for e in mentees] + [m.id for m, _ in mentors])
+    ]
+    mentors = [m for m in mentors if m[3] > 0]
+    answers = _apply_answers(session, program, [m[0] for m in mentees] + [m[0] for m in mentors])
 
-    def candidate(e: Enrollment, places: int = 1) -> Candidate:
+    def candidate(enrollment_id: str, name: str, email: str, places: int = 1) -> Candidate:
+        # A person's name, or their e-mail while they have none (`Person.display_name`).
+        return Candidate(
+            enrollment_id, name or email, email, answers.get(enrollment_id, {}), places
+        )
+
+    return [candidate(*m) for m in mentees], [candidate(*m) for m in mentors]
+
+
+def pair_candidates(
+    session: Session, program: Program, mentee_id: str, mentor_id: str
+) -> tuple[Candidate, Candidate]:
+    """One mentee waiting for a match and one mentor who can take mentees, as the pool
+    has them (answers, places left), read alone: scoring one pair reads two people, not
+    the pool."""
+    mentee = session.get(Enrollment, mentee_id)
+    if (
+        mentee is None
+        or mentee.program_id != program.id
+        or mentee.role != "mentee"
+        or not program.waiting_for_match(mentee.state)
+    ):
+        raise NotFound("That mentee is not waiting for a match in this program.")
+    mentor = session.get(Enrollment, mentor_id)
+    if (
+        mentor is None
+        or mentor.program_id != program.id
+        or mentor.role != "mentor"
+        or mentor.state not in program.mentor_states()
+    ):
+        raise NotFound("That mentor cannot take mentees in this program.")
+    held = session.scalar(
+        select(func.count())
+        .select_from(Pairing)
+        .where(Pairing.mentor_id == mentor.id, Pairing.ended_at.is_(None))
+    )
+    answers = _apply_answers(session, program, [mentee.id, mentor.id])
+
+    def candidate(e: Enrollment, places: int) -> Candidate:
         return Candidate(e.id, e.person.display_name, e.person.email, answers.get(e.id, {}), places)
 
-    return [candidate(e) for e in mentees], [candidate(m, left) for m, left in mentors]
+    return candidate(mentee, 1), candidate(mentor, (mentor.capacity or 1) - (held or 0))
 
 
 def _apply_answers(session: Session, program: Program, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -143,9 +201,17 @@ class Pairings(WorkflowBase):
         return program
 
     def propose_matches(
-        self, program_id: str, actor: Actor, strategy: str | None = None, *, save: bool = True
+        self,
+        program_id: str,
+        actor: Actor,
+        strategy: str | None = None,
+        *,
+        save: bool = True,
+        check: Callable[[MatchResult], None] | None = None,
     ) -> tuple[str | None, MatchResult]:
-        """Proposals for everyone waiting, explained; the run is saved with its inputs."""
+        """Proposals for everyone waiting, explained; the run is saved with its inputs.
+        `check`, when given, sees the proposals before the run is saved and may refuse
+        them (raising), which saves nothing."""
         program = self.matching_program(program_id, actor, "match")
         if not save:  # a review: read the pool, write nothing
             with self.reading() as session:
@@ -154,6 +220,8 @@ class Pairings(WorkflowBase):
         with self.transaction() as session:
             mentees, mentors = matching_pool(session, program)
             result = propose(program, mentees, mentors, strategy)
+            if check is not None:
+                check(result)
             run = run_record(result, program, actor, self.clock())
             session.add(run)
             session.flush()

@@ -4,8 +4,6 @@ presses Confirm, and the enrollments' states change."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -45,10 +43,11 @@ def test_a_coordinator_reviews_changes_rejects_and_confirms(
     expect(pia.locator("td.score")).to_have_text("10")
     expect(pia.locator('[data-points="needs"]')).to_have_text("3")
     expect(pia.locator('[data-points="availability"]')).to_have_text("2")
-    header = page.get_by_role("columnheader", name=re.compile(r"^Areas of interest and expertise"))
-    expect(header).to_contain_text("out of 3")
+    expect(pia.locator("td.why")).to_contain_text(
+        "3 of 3 Areas of interest and expertise: shares 2 of 2"
+    )
     expect(quinn.get_by_role("cell").first).to_have_text("Ben Mentor")
-    rex = page.locator(f'table.unmatched tr[data-mentee="{pool.rex.enrollment_id}"]')
+    rex = page.locator(f'table.unmatched tr:has(a[data-mentee="{pool.rex.enrollment_id}"])')
     expect(rex).to_contain_text("no mentor passes the hard constraint 'Availability'")
     coordinator.shot("matching-01-proposals")
 
@@ -56,9 +55,19 @@ def test_a_coordinator_reviews_changes_rejects_and_confirms(
     select = page.get_by_label("Mentor for Pia Mentee")
     options = select.locator("option")
     expect(options).to_have_text(
-        ["1. Ann Mentor: score 10 (proposed)", "2. Ben Mentor: score 6 (proposed to someone else)"]
+        [
+            "1. Ann Mentor: score 10, 1 place left (proposed)",
+            "2. Ben Mentor: score 6, no place left (proposed to someone else)",
+        ]
     )
+    # with script, the row's score and criteria follow the mentor chosen, at once
+    expect(pia.get_by_role("button", name="Show score for Pia Mentee")).to_be_hidden()
     select.select_option(value=pool.ben.enrollment_id)
+    expect(pia.locator("td.score")).to_have_text("6")
+    expect(pia.locator('[data-points="needs"]')).to_have_text("0")
+    expect(pia.locator("td.why")).to_contain_text("With Ben Mentor")
+    expect(pia.locator("td.why")).to_contain_text("shares none of the mentee's 2")
+    expect(page.locator("[data-pair-status]")).to_have_text("Score with Ben Mentor: 6")
     page.get_by_label("Reject the proposal for Quinn Mentee").check()
     coordinator.shot("matching-02-changed")
     page.get_by_role("button", name="Confirm", exact=True).click()
