@@ -6,7 +6,9 @@ the CSV export writes them. Built in for every program:
 - `enrollments_by_state`: per role, the people in each state (and the role's total).
 - `funnel`: mentees who ever reached each state of the main path, the shortest way
   from the mentee lifecycle's initial state to a state whose outcome is `completed`
-  (from the events, so people who moved on are still counted).
+  (from the events, so people who moved on are still counted). Where an import placed
+  people past steps of the path (an 'import' event), a note says so: those steps count
+  only the people who went through them.
 - `time_in_state`: per role and state, the median and mean days spent there, over the
   stays that ended (a stay in progress is not counted; a person who entered a state
   more than once contributes the sum of their stays, once).
@@ -22,6 +24,11 @@ Then each entry of the definition's `reports`: the answers to one field of one f
 counted per person (a repeatable form counts entries): choice and multichoice per value
 (shown by label), boolean Yes/No, numbers as count, mean, min and max, anything else
 as how many answered.
+
+Rows that add up others ("all", "answered", the mentees who waited, those in a final
+state) are marked `total`, so a chart says them beside its bars rather than among them;
+each row has a `key` independent of the definition's labels, from which `summary.py`
+picks the headline figures.
 
 Filters: `date_from` / `date_to` (inclusive) on the application date (the day, in UTC,
 the enrollment was created); `cohort`, the application's calendar quarter written
