@@ -27,11 +27,12 @@ from mentorflow.web.params import read_text
 
 bp = Blueprint("reports", __name__)
 
-# Sized to sit two to a row at desktop widths, at the text's own size.
-BAR_H, GAP, LINE_H, LABEL_W, BAR_W, PAD = 18, 6, 15, 196, 180, 4
-# Characters of a label's line: 26 characters of mixed-case text at 13 px fit the label
+# Sized to sit two to a row at desktop widths and nearly at the text's own size on a
+# phone (it scales down to fit, and its text with it).
+BAR_H, GAP, LINE_H, LABEL_W, BAR_W, PAD = 18, 6, 15, 172, 150, 4
+# Characters of a label's line: 22 characters of mixed-case text at 13 px fit the label
 # column, so a label wraps onto more lines and is never cut at either end.
-LABEL_CHARS = 26
+LABEL_CHARS = 22
 
 
 def _filters() -> tuple[Filters, list[str], dict[str, str]]:
@@ -46,13 +47,35 @@ def bars(report: Report) -> list[Row]:
     return [r for r in report.rows if r.measure == report.chart_measure and not r.total]
 
 
+def _groups(report: Report) -> set[str]:
+    """The prefixes the bars are drawn under ("Mentee" of "Mentee: Applied")."""
+    return {head for head, sep, rest in (r.item.partition(": ") for r in bars(report)) if rest}
+
+
+def _group_totals(report: Report) -> dict[str, Row]:
+    """Totals of a group of bars ("Mentee: all"), said in the group's heading."""
+    groups = _groups(report)
+    found: dict[str, Row] = {}
+    for row in report.rows:
+        head, _, rest = row.item.partition(": ")
+        if row.total and row.measure == report.chart_measure and rest and head in groups:
+            found.setdefault(head, row)
+    return found
+
+
 def totals(report: Report) -> list[Row]:
-    """The totals of the chart's measure ("all", "answered"), said under the chart."""
-    return [r for r in report.rows if r.measure == report.chart_measure and r.total]
+    """The totals of the chart's measure ("all", "answered") that no group heading of
+    the chart says: said under the chart."""
+    in_headings = set(_group_totals(report).values())
+    return [
+        r
+        for r in report.rows
+        if r.measure == report.chart_measure and r.total and r not in in_headings
+    ]
 
 
-def label_lines(label: str) -> list[str]:
-    return textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [""]
+def label_lines(label: str, chars: int = LABEL_CHARS) -> list[str]:
+    return textwrap.wrap(label, chars, break_long_words=True) or [""]
 
 
 def chart_svg(report: Report) -> Markup:
@@ -65,11 +88,18 @@ def chart_svg(report: Report) -> Markup:
     # once, so each bar's own label is short and the chart short with it.
     lines: list[tuple[str, Row | None, list[str]]] = []  # (kind, row, label lines)
     group = None
+    sums = _group_totals(report)
     for row in rows:
         head, sep, rest = row.item.partition(": ")
         if sep and rest:
             if head != group:
-                lines.append(("group", None, label_lines(head)))
+                total = sums.get(head)
+                heading = head
+                if total is not None:
+                    said = shown(total, report.min_group)
+                    heading = f"{head} · {total.item.partition(': ')[2]}: {said}"
+                # a heading has the whole width: no bar beside it
+                lines.append(("group", None, label_lines(heading, 2 * LABEL_CHARS)))
             group, label = head, rest
         else:
             group, label = None, row.item
@@ -79,9 +109,11 @@ def chart_svg(report: Report) -> Markup:
         for kind, _, words in lines
     ]
     height = PAD * 2 + sum(h + GAP for h in heights)
-    width = LABEL_W + BAR_W + 90
+    width = LABEL_W + BAR_W + 80
     rid = escape(report.id)
-    described = "; ".join(f"{r.item}: {shown(r, report.min_group)}" for r in rows)
+    described = "; ".join(
+        f"{r.item}: {shown(r, report.min_group)}" for r in [*rows, *sums.values()]
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" '

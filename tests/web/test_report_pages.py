@@ -83,15 +83,22 @@ def test_each_chart_has_its_table_one_click_away(page: str) -> None:
 
 def test_totals_are_said_beside_the_bars_not_drawn_among_them(page: str) -> None:
     block = section(page, "enrollments_by_state")
-    labels, _, _ = chart_rows(CHART.findall(block)[0])
+    svg = CHART.findall(block)[0]
+    labels, _, _ = chart_rows(svg)
     assert "Applied" in labels
     assert not any(label in ("all", "Mentee: all", "answered") for label in labels)
-    caption = block[block.index("<figcaption") : block.index("</figcaption>")]
-    assert "Mentee: all: <strong>6</strong> people" in caption
+    # a group's total in its heading, as words
+    headings = [
+        " ".join(t.text or "" for t in text.iter(f"{SVG}tspan"))
+        for text in ET.fromstring(svg).iter(f"{SVG}text")
+        if text.get("class") == "group"
+    ]
+    assert headings == ["Mentee · all: 6", "Mentor · all: 0"]
     usefulness = section(page, "usefulness")
     labels, _, _ = chart_rows(CHART.findall(usefulness)[0])
     assert "answered" not in labels
-    assert "answered: <strong>0</strong>" in usefulness
+    caption = usefulness[usefulness.index("<figcaption") : usefulness.index("</figcaption>")]
+    assert "answered: <strong>0</strong> people" in caption
 
 
 def test_a_suppressed_figure_is_words_and_no_bar(page: str) -> None:
@@ -121,7 +128,10 @@ def test_long_labels_wrap_and_are_never_cut() -> None:
     spans = [t.text or "" for t in root.iter(f"{SVG}tspan")]
     head, _, rest = item.partition(": ")
     assert " ".join(spans) == f"{head} {rest} Short"  # every word, in order
-    assert len(spans) > 3 and all(len(s) <= LABEL_CHARS for s in spans)
+    assert len(spans) > 3
+    # a bar's label within its column; a group's heading, with no bar beside it, twice that
+    assert all(len(s) <= LABEL_CHARS for s in spans[2:])
+    assert all(len(s) <= 2 * LABEL_CHARS for s in spans[:2])
     assert 'text-anchor="end"' not in svg  # a right-aligned label is cut at its left end
     assert all(int(t.get("x") or 0) >= 0 for t in root.iter(f"{SVG}tspan"))
     # the wrapped label's lines stay inside the drawing
