@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 
 from flask import Blueprint, render_template, request
 from flask_login import login_required
@@ -14,17 +15,24 @@ from mentorflow.engine.figures.reports import (
     FILTER_KEYS,
     Filters,
     Report,
+    Row,
     csv_rows,
     format_value,
     read_filters,
     shown,
 )
+from mentorflow.engine.figures.summary import headlines
 from mentorflow.web.boundary import actor, workflow
 from mentorflow.web.params import read_text
 
 bp = Blueprint("reports", __name__)
 
-BAR_H, GAP, LABEL_W, BAR_W, PAD = 22, 8, 260, 300, 8
+# Sized to sit two to a row at desktop widths and nearly at the text's own size on a
+# phone (it scales down to fit, and its text with it).
+BAR_H, GAP, LINE_H, LABEL_W, BAR_W, PAD = 18, 6, 15, 172, 150, 4
+# Characters of a label's line: 22 characters of mixed-case text at 13 px fit the label
+# column, so a label wraps onto more lines and is never cut at either end.
+LABEL_CHARS = 22
 
 
 def _filters() -> tuple[Filters, list[str], dict[str, str]]:
@@ -34,45 +42,114 @@ def _filters() -> tuple[Filters, list[str], dict[str, str]]:
     return filters, problems, raw
 
 
+def bars(report: Report) -> list[Row]:
+    """The rows drawn as bars: the chart's measure, totals left out (said beside it)."""
+    return [r for r in report.rows if r.measure == report.chart_measure and not r.total]
+
+
+def _groups(report: Report) -> set[str]:
+    """The prefixes the bars are drawn under ("Mentee" of "Mentee: Applied")."""
+    return {head for head, sep, rest in (r.item.partition(": ") for r in bars(report)) if rest}
+
+
+def _group_totals(report: Report) -> dict[str, Row]:
+    """Totals of a group of bars ("Mentee: all"), said in the group's heading."""
+    groups = _groups(report)
+    found: dict[str, Row] = {}
+    for row in report.rows:
+        head, _, rest = row.item.partition(": ")
+        if row.total and row.measure == report.chart_measure and rest and head in groups:
+            found.setdefault(head, row)
+    return found
+
+
+def totals(report: Report) -> list[Row]:
+    """The totals of the chart's measure ("all", "answered") that no group heading of
+    the chart says: said under the chart."""
+    in_headings = set(_group_totals(report).values())
+    return [
+        r
+        for r in report.rows
+        if r.measure == report.chart_measure and r.total and r not in in_headings
+    ]
+
+
+def label_lines(label: str, chars: int = LABEL_CHARS) -> list[str]:
+    return textwrap.wrap(label, chars, break_long_words=True) or [""]
+
+
 def chart_svg(report: Report) -> Markup:
-    """A horizontal bar chart; every bar carries its number, and a suppressed one is drawn
-    as a hatched outline with the words 'fewer than N' (never colour alone)."""
-    rows = [r for r in report.rows if r.measure == report.chart_measure]
+    """A horizontal bar chart of the parts; every bar carries its number. A suppressed
+    figure is no bar at all, only the words 'fewer than N': a bar would have a length, and
+    a length is a figure. Labels wrap onto as many lines as they need."""
+    rows = bars(report)
     top = max((float(r.value) for r in rows if r.value is not None), default=0.0) or 1.0
-    height = PAD * 2 + len(rows) * (BAR_H + GAP)
-    width = LABEL_W + BAR_W + 130
+    # Rows that share a prefix ("Mentee: Applied", "Mentee: Screened") are drawn under it,
+    # once, so each bar's own label is short and the chart short with it.
+    lines: list[tuple[str, Row | None, list[str]]] = []  # (kind, row, label lines)
+    group = None
+    sums = _group_totals(report)
+    for row in rows:
+        head, sep, rest = row.item.partition(": ")
+        if sep and rest:
+            if head != group:
+                total = sums.get(head)
+                heading = head
+                if total is not None:
+                    said = shown(total, report.min_group)
+                    heading = f"{head} · {total.item.partition(': ')[2]}: {said}"
+                # a heading has the whole width: no bar beside it
+                lines.append(("group", None, label_lines(heading, 2 * LABEL_CHARS)))
+            group, label = head, rest
+        else:
+            group, label = None, row.item
+        lines.append(("bar", row, label_lines(label)))
+    heights = [
+        LINE_H * len(words) + 6 if kind == "group" else max(BAR_H, LINE_H * len(words) + 4)
+        for kind, _, words in lines
+    ]
+    height = PAD * 2 + sum(h + GAP for h in heights)
+    width = LABEL_W + BAR_W + 80
     rid = escape(report.id)
+    described = "; ".join(
+        f"{r.item}: {shown(r, report.min_group)}" for r in [*rows, *sums.values()]
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="chart-{rid}">',
+        f'width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="chart-{rid} chart-{rid}-desc">',
         f'<title id="chart-{rid}">{escape(report.title)} ({escape(report.chart_measure)})</title>',
-        f'<defs><pattern id="hatch-{rid}" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#71767a" '
-        'stroke-width="2"/></pattern></defs>',
+        f'<desc id="chart-{rid}-desc">{escape(described)}</desc>',
     ]
-    for i, row in enumerate(rows):
-        y = PAD + i * (BAR_H + GAP)
-        text_y = y + BAR_H / 2 + 5
-        parts.append(
-            f'<text x="{LABEL_W - 6}" y="{text_y:.0f}" text-anchor="end" font-size="13">'
-            f"{escape(row.item[:40])}</text>"
+    y = PAD
+    for (kind, found, words), row_h in zip(lines, heights, strict=True):
+        first = y + (row_h - LINE_H * len(words)) / 2 + 11
+        spans = "".join(
+            f'<tspan x="4" y="{first + i * LINE_H:.0f}">{escape(line)}</tspan>'
+            for i, line in enumerate(words)
         )
+        if kind == "group" or found is None:
+            parts.append(f'<text font-size="13" font-weight="700" class="group">{spans}</text>')
+            y += row_h + GAP
+            continue
+        row = found
+        parts.append(f'<text font-size="13" class="label">{spans}</text>')
+        bar_y = y + (row_h - BAR_H) / 2
+        text_y = bar_y + BAR_H / 2 + 4
         if row.suppressed:
             parts.append(
-                f'<rect x="{LABEL_W}" y="{y}" width="{BAR_W / 4:.0f}" height="{BAR_H}" '
-                f'fill="url(#hatch-{rid})" stroke="#71767a" stroke-dasharray="3 2" '
-                'class="suppressed"/>'
-                f'<text x="{LABEL_W + BAR_W / 4 + 6:.0f}" y="{text_y:.0f}" font-size="13">'
-                f"{escape(shown(row, report.min_group))}</text>"
+                f'<text x="{LABEL_W}" y="{text_y:.0f}" font-size="13" font-style="italic" '
+                f'fill="#3d4551" class="suppressed">{escape(shown(row, report.min_group))}</text>'
             )
         else:
             length = BAR_W * float(row.value or 0) / top
             parts.append(
-                f'<rect x="{LABEL_W}" y="{y}" width="{length:.0f}" height="{BAR_H}" '
+                f'<rect x="{LABEL_W}" y="{bar_y:.0f}" width="{length:.0f}" height="{BAR_H}" '
                 'fill="#005ea2" class="bar"/>'
                 f'<text x="{LABEL_W + length + 6:.0f}" y="{text_y:.0f}" font-size="13">'
                 f"{escape(format_value(row.value))}</text>"
             )
+        y += row_h + GAP
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -83,12 +160,16 @@ def page(program_id: str) -> tuple[str, int]:
     filters, problems, raw = _filters()
     wf = workflow()
     reports = wf.reports(program_id, actor(), filters)
-    charts = {r.id: chart_svg(r) for r in reports if r.chart == "bar"}
+    program = wf.program(program_id)
+    # A chart with no bar to draw (every figure a total) is no chart: its table says it.
+    charts = {r.id: chart_svg(r) for r in reports if r.chart == "bar" and bars(r)}
     html = render_template(
         "coordinator/reports.html",
-        program=wf.program(program_id),
+        program=program,
+        headlines=headlines(program, reports),
         reports=reports,
         charts=charts,
+        totals=totals,
         problems=problems,
         raw=raw,
         shown=shown,

@@ -6,7 +6,9 @@ the CSV export writes them. Built in for every program:
 - `enrollments_by_state`: per role, the people in each state (and the role's total).
 - `funnel`: mentees who ever reached each state of the main path, the shortest way
   from the mentee lifecycle's initial state to a state whose outcome is `completed`
-  (from the events, so people who moved on are still counted).
+  (from the events, so people who moved on are still counted). Where an import placed
+  people past steps of the path (an 'import' event), a note says so: those steps count
+  only the people who went through them.
 - `time_in_state`: per role and state, the median and mean days spent there, over the
   stays that ended (a stay in progress is not counted; a person who entered a state
   more than once contributes the sum of their stays, once).
@@ -22,6 +24,11 @@ Then each entry of the definition's `reports`: the answers to one field of one f
 counted per person (a repeatable form counts entries): choice and multichoice per value
 (shown by label), boolean Yes/No, numbers as count, mean, min and max, anything else
 as how many answered.
+
+Rows that add up others ("all", "answered", the mentees who waited, those in a final
+state) are marked `total`, so a chart says them beside its bars rather than among them;
+each row has a `key` independent of the definition's labels, from which `summary.py`
+picks the headline figures.
 
 Filters: `date_from` / `date_to` (inclusive) on the application date (the day, in UTC,
 the enrollment was created); `cohort`, the application's calendar quarter written
@@ -74,6 +81,12 @@ class Row:
     measure: str
     value: Value | None  # None when suppressed
     suppressed: bool = False
+    # A total over the report's other rows ("all", "answered"): said beside the chart,
+    # never drawn as a bar among the parts it adds up.
+    total: bool = False
+    # What the row stands for whatever the definition's labels say, for the headline
+    # figures: 'role:mentee:all', 'state:mentee:active', 'matched', 'outcome:completed'.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,13 @@ class Report:
     rows: tuple[Row, ...]
     chart_measure: str = "people"  # the rows drawn as bars
     min_group: int = 3
+    # What a reader needs to read the figures right, in words (a funnel step that
+    # imported people skipped); figures in them are suppressed like the rows.
+    notes: tuple[str, ...] = ()
+    # A definition's report: its form's title and how many filled it in (people, or
+    # entries of a repeatable form), suppressed like any count; None for the built-in ones.
+    form_title: str = ""
+    responses: Row | None = None
 
 
 @dataclass(frozen=True)
@@ -186,10 +206,18 @@ class _Cell:
     people: int
     suppressed: bool = False
     depends: list[_Cell] = field(default_factory=list)  # suppressed with any of these
+    total: bool = False
+    key: str = ""
 
 
-def _count(item: str, measure: str, value: int, people: int | None = None) -> _Cell:
-    return _Cell(item, measure, value, value if people is None else people)
+def _count(
+    item: str, measure: str, value: int, people: int | None = None, *, key: str = ""
+) -> _Cell:
+    return _Cell(item, measure, value, value if people is None else people, key=key)
+
+
+def _total(item: str, measure: str, value: int, *, key: str = "") -> _Cell:
+    return _Cell(item, measure, value, value, total=True, key=key)
 
 
 def _apply_threshold(cells: Iterable[_Cell], n: int) -> None:
@@ -215,9 +243,11 @@ def _finish(cells: Sequence[_Cell]) -> tuple[Row, ...]:
         for cell in cells:
             if not cell.suppressed and any(d.suppressed for d in cell.depends):
                 cell.suppressed = changed = True
-    return tuple(
-        Row(c.item, c.measure, None if c.suppressed else c.value, c.suppressed) for c in cells
-    )
+    return tuple(_row(c) for c in cells)
+
+
+def _row(c: _Cell) -> Row:
+    return Row(c.item, c.measure, None if c.suppressed else c.value, c.suppressed, c.total, c.key)
 
 
 def _rate(item: str, part: _Cell, base: _Cell) -> _Cell:
@@ -284,8 +314,11 @@ def enrollments_by_state(program: Program, records: _Records, filters: Filters) 
         for e in records.of(role):
             counts[e.state] += 1
         states = list(lifecycle.states) + sorted(s for s in counts if s not in lifecycle.states)
-        parts = [_count(f"{label}: {lifecycle.label(s)}", "people", counts[s]) for s in states]
-        total = _count(f"{label}: all", "people", sum(counts.values()))
+        parts = [
+            _count(f"{label}: {lifecycle.label(s)}", "people", counts[s], key=f"state:{role}:{s}")
+            for s in states
+        ]
+        total = _total(f"{label}: all", "people", sum(counts.values()), key=f"role:{role}:all")
         _apply_threshold([*parts, total], n)
         _protect(parts)
         cells += [*parts, total]
@@ -322,9 +355,60 @@ def funnel(program: Program, records: _Records, filters: Filters) -> Report:
     for e in records.of("mentee"):
         for state in {ev.to_state for ev in records.events.get(e.id, [])}:
             reached[state] += 1
-    cells = [_count(lifecycle.label(s), "people", reached[s]) for s in main_path(lifecycle)]
+    path = main_path(lifecycle)
+    cells = [_count(lifecycle.label(s), "people", reached[s], key=f"step:{s}") for s in path]
     _apply_threshold(cells, n)
-    return Report("funnel", "Mentees who reached each step", "bar", _finish(cells), min_group=n)
+    notes = _import_notes(lifecycle, path, records, n)
+    return Report(
+        "funnel",
+        "Mentees who reached each step",
+        "bar",
+        _finish(cells),
+        min_group=n,
+        notes=notes,
+    )
+
+
+def _import_notes(
+    lifecycle: Lifecycle, path: list[str], records: _Records, n: int
+) -> tuple[str, ...]:
+    """One note per state of the main path that imports placed people in, past steps
+    of the path they so never reached: without it a step counting "fewer than 3" before
+    one counting 62 reads as an error. An import is recorded as an 'import' event from
+    the initial state to the state chosen (`mentorflow import --state`)."""
+    placed: dict[str, set[str]] = defaultdict(set)  # state -> enrollments placed there
+    skipped: dict[str, set[str]] = defaultdict(set)  # state -> the steps they skipped
+    for e in records.of("mentee"):
+        for ev in records.events.get(e.id, []):
+            if ev.kind != "import" or ev.to_state not in path or ev.from_state not in path:
+                continue
+            between = path[path.index(ev.from_state) + 1 : path.index(ev.to_state)]
+            if between:
+                placed[ev.to_state].add(e.id)
+                skipped[ev.to_state].update(between)
+    notes = []
+    for state in path:
+        count = len(placed[state])
+        if not count:
+            continue
+        if count < n:
+            who = f"Fewer than {n} people were"
+        else:
+            who = "1 person was" if count == 1 else f"{count} people were"
+        steps = [s for s in path if s in skipped[state]]
+        names = _and(f"“{lifecycle.label(s)}”" for s in steps)
+        counts = "that step counts" if len(steps) == 1 else "those steps count"
+        through = "it" if len(steps) == 1 else "them"
+        notes.append(
+            f"{who} imported straight into “{lifecycle.label(state)}”, so they skipped "
+            f"{names}: {counts} only the people who went through {through}."
+        )
+    return tuple(notes)
+
+
+def _and(words: Iterable[str]) -> str:
+    found = list(words)
+    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
 
 
 def time_in_state(program: Program, records: _Records, filters: Filters) -> Report:
@@ -376,8 +460,8 @@ def matching(session: Session, program: Program, records: _Records) -> Report:
         or any(program.waiting_for_match(ev.to_state) for ev in records.events.get(e.id, []))
     }
     matched_ids = waited_ids & set(first_match)
-    waited = _count("Mentees who waited for a match", "people", len(waited_ids))
-    matched = _count("Matched", "people", len(matched_ids))
+    waited = _total("Mentees who waited for a match", "people", len(waited_ids))
+    matched = _count("Matched", "people", len(matched_ids), key="matched")
     unmatched = _count("Not matched", "people", len(waited_ids) - len(matched_ids))
     _apply_threshold([waited, matched, unmatched], n)
     _protect([matched, unmatched])
@@ -414,10 +498,10 @@ def outcomes(program: Program, records: _Records) -> Report:
     ended = [e for e in records.of("mentee") if e.state in lifecycle.finals]
     for e in ended:
         counts[lifecycle.states[e.state].outcome] += 1
-    parts = [_count(label, "people", counts[key]) for key, label in OUTCOMES]
+    parts = [_count(label, "people", counts[key], key=f"outcome:{key}") for key, label in OUTCOMES]
     if counts[None]:
         parts.append(_count("No outcome recorded", "people", counts[None]))
-    total = _count("Reached a final state", "people", len(ended))
+    total = _total("Reached a final state", "people", len(ended), key="final")
     _apply_threshold([*parts, total], n)
     _protect(parts)
     rates = [_rate(f"{p.item} rate", p, total) for p in parts[: len(OUTCOMES)]]
@@ -454,6 +538,7 @@ def _answer_cells(
 
     given = [(v, who) for v, who in answers if v is not None and v != "" and v != []]
     answered = cell("answered", [who for _, who in given])
+    answered.total, answered.key = True, "answered"
     tally = kind_of(f).tally(f, given)  # what the field's type counts
     parts = [cell(item, list(whos)) for item, whos in tally.parts]
     stats: list[_Cell] = []
@@ -512,7 +597,19 @@ def definition_report(
     measure = "entries" if form.repeatable else "people"
     answers = [(s.answers.get(f.id), s.enrollment_id) for s in subs]
     cells = _answer_cells(f, answers, "", measure, n)
-    return Report(spec.id, spec.title, spec.chart, _finish(cells), measure, min_group=n)
+    people = len({s.enrollment_id for s in subs})
+    responses = _Cell("Responses", measure, len(subs), people, total=True, key="responses")
+    _apply_threshold([responses], n)
+    return Report(
+        spec.id,
+        spec.title,
+        spec.chart,
+        _finish(cells),
+        measure,
+        min_group=n,
+        form_title=form.title,
+        responses=_finish([responses])[0],
+    )
 
 
 def program_reports(
