@@ -113,7 +113,7 @@ class Importing(WorkflowBase):
                 raise ImportFailed(bad)
             applicants, new_people = _write_people(session, form, applications, people)
             now = self.clock()
-            recipients = NewEnrollmentRecipients(session, program)
+            recipients = NewEnrollmentRecipients(session, program, self.identity)
             rows = [
                 application_rows(program, role, applicant, a.clean, actor, now, target, recipients)
                 for a, applicant in zip(applications, applicants, strict=True)

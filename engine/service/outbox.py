@@ -82,7 +82,7 @@ class Outbox(WorkflowBase):
         with `dry_run`, only say what is due and write nothing."""
         chosen = [self.program(p) for p in programs] if programs is not None else self.programs
         with failures_told():
-            return queue_reminders(self.db, chosen, self.clock(), dry_run=dry_run)
+            return queue_reminders(self, chosen, self.clock(), dry_run=dry_run)
 
     def deliver(self, smtp_url: str | None) -> tuple[int, int]:
         """Send every unsent message: (sent, failed); without `smtp_url` they stay in the
