@@ -98,7 +98,12 @@ class Readers:
 
     def __call__(self, standing: Iterable[tuple[str, str]]) -> list[Reader]:
         pairs = list(standing)
-        missing = list(dict.fromkeys(e for e, _ in pairs if e not in self._known))
+        self.look_up(email for email, _ in pairs)
+        return [Reader(email, *self._known[email], standing) for email, standing in pairs]
+
+    def look_up(self, emails: Iterable[str]) -> None:
+        """Learn about these addresses in a few queries (an import: all its rows at once)."""
+        missing = list(dict.fromkeys(e for e in emails if e and e not in self._known))
         for start in range(0, len(missing), CHUNK):
             chunk = missing[start : start + CHUNK]
             rows = self.session.execute(
@@ -110,7 +115,6 @@ class Readers:
                 self._known[email] = (name or None, bool(password_hash or verified_at))
         for email in missing:
             self._known.setdefault(email, (None, False))
-        return [Reader(email, *self._known[email], standing) for email, standing in pairs]
 
 
 class NewEnrollmentRecipients:
