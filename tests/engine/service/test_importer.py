@@ -244,9 +244,7 @@ def _records_of(session: Any, enrollment_id: str, email: str) -> dict[str, Any]:
         if text is None:
             return None
         # Mail links to the enrollment's page: its id differs, the words must not.
-        return (
-            text.replace(email, "<me>").replace(person.name, "<name>").replace(e.id, "<id>")
-        )
+        return text.replace(email, "<me>").replace(person.name, "<name>").replace(e.id, "<id>")
 
     return {
         "enrollment": (
