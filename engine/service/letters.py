@@ -102,6 +102,9 @@ def step_letter(
         subject = f"{who} is now {label}"
         opening = f"{who} ({role_label}) is now “{label}” in {program.title}{step}."
     paragraphs = [opening, description or ""]
+    steps = next_steps(program, role, state, reader.relation)
+    if steps:
+        paragraphs.append("Next for you there:\n" + "\n".join(f"- {s}" for s in steps))
     if reader.relation == SUPERVISOR:
         paragraphs.append(
             f"{who} named you as their supervisor. You are asked to support the time they "
@@ -116,6 +119,31 @@ def step_letter(
         "See where things stand, and what to do next",
         enrollment_path(program.id, enrollment_id),
     )
+
+
+def next_steps(program: Program, role: str, state: str, relation: str) -> list[str]:
+    """What a reader standing so to an enrollment in `state` may do there: the forms
+    they fill that open in it, and the steps they may take that ask for no confirmation
+    (ending, withdrawing and declining do: they are never anyone's next step)."""
+    partner = "mentor" if role == "mentee" else "mentee"
+    acting = {SELF: role, PARTNER: partner, SUPERVISOR: "supervisor", STAFF: "coordinator"}
+    roles = {acting[relation]}
+    if roles & {"mentor", "mentee"}:
+        roles.add("pair")
+    found = [
+        f"Fill in the {form.title}"
+        for form in program.forms.values()
+        if form.owner == role
+        and state in form.open_in
+        and form.apply_for is None
+        and form.filled_by in roles
+    ]
+    found += [
+        t.label
+        for t in program.lifecycle_of(role).leaving(state)
+        if not t.auto and not t.confirm and t.by & roles
+    ]
+    return found
 
 
 def sign_letter(

@@ -228,3 +228,23 @@ def test_an_amendment_asks_every_signer_again_with_the_link(
         assert "reopened" in m.body and "as an amendment" in m.body
         assert form_link in m.body
         assert codes_in(m.subject + m.body) == []
+
+
+def test_a_message_says_what_its_reader_can_do_next_and_never_offers_an_ending(
+    workflow: Workflow, people: People, clock: Clock
+) -> None:
+    program = workflow.programs["human-services-caseload"]
+    walk = walk_to(workflow, program, "mentee", "applied", people=people, clock=clock)
+    mail = {m.to_email: m.body for m in messages_of(workflow, walk.enrollment_id)}
+    # The supervisor approves participation here: the mail says so and links to the page.
+    to_boss = mail[walk.cast.supervisor.email]
+    approve = program.lifecycle_of("mentee").transitions["supervisor_approve"].label
+    assert f"Next for you there:\n- {approve}\n" in to_boss
+    decline = program.lifecycle_of("mentee").transitions["supervisor_decline"].label
+    assert decline not in to_boss  # it asks for a confirmation: not a next step
+    general = workflow.programs[GENERAL]
+    walk = walk_to(workflow, general, "mentee", "screened", people=people, clock=clock)
+    mine = [m.body for m in messages_of(workflow, walk.enrollment_id) if "Screened" in m.subject]
+    assert len(mine) == 1
+    assert "Next for you there:\n- Fill in the Mentee orientation\n" in mine[0]
+    assert "Withdraw" not in mine[0]
