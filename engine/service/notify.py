@@ -51,13 +51,6 @@ def audience(
     )
 
 
-def recipients(
-    session: Session, program: Program, enrollment: Enrollment, roles: Iterable[str]
-) -> list[str]:
-    """The addresses of everyone a list of roles names, for this enrollment, once each."""
-    return [email for email, _ in audience(session, program, enrollment, roles)]
-
-
 def standings(
     staff: list[str],
     parties: Iterable[tuple[str, str, str]],
