@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 
+from mentorflow.engine.errors import InvalidAnswers
 from mentorflow.engine.figures.csv_cells import write_rows
+from mentorflow.engine.service.outbox import STATUSES, OutboxFilter
 from mentorflow.web.boundary import actor, workflow
 
 bp = Blueprint("monitoring", __name__)
@@ -21,11 +23,29 @@ bp = Blueprint("monitoring", __name__)
 
 @bp.get("/p/<program_id>/outbox")
 @login_required
-def outbox(program_id: str) -> str:
-    page = workflow().outbox(program_id, actor())
+def outbox(program_id: str) -> tuple[str, int]:
+    raw = {key: request.args.get(key, "") for key in ("to", "status", "text")}
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = 1
+    errors: dict[str, str] = {}
+    try:
+        wanted = OutboxFilter(**raw)
+    except InvalidAnswers as exc:  # an unknown status: say so, show the rest unfiltered by it
+        errors = exc.errors
+        wanted = OutboxFilter(raw["to"], "", raw["text"])
+    page = workflow().outbox(program_id, actor(), wanted, number)
+    status = 400 if errors else 200
     return render_template(
-        "monitoring/outbox.html", program=page.program, messages=page.messages, limit=page.limit
-    )
+        "monitoring/outbox.html",
+        program=page.program,
+        page=page,
+        messages=page.messages,
+        raw=raw,
+        errors=errors,
+        statuses=STATUSES,
+    ), status
 
 
 # ---------------------------------------------------------------- recognition of mentors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from mentorflow.engine.definition.promises import audience_words, mail_promises
 from mentorflow.web.boundary import programs, workflow
 
 bp = Blueprint("public", __name__)
@@ -21,4 +22,10 @@ def index() -> str:
 @bp.get("/p/<program_id>")
 def program_page(program_id: str) -> str:
     program = workflow().program(program_id)  # NotFound: the 404 page
-    return render_template("public/program.html", program=program)
+    # Who is e-mailed at each stage, from the definition's `notify`: what the mail sends.
+    return render_template(
+        "public/program.html",
+        program=program,
+        promises=mail_promises(program),
+        audience_words=audience_words,
+    )

@@ -4,7 +4,7 @@ on the web (one row) and the CSV importer (thousands in one bulk insert).
 Every row is a dict of column values: `application_rows` builds an application's
 enrollment, submission, events and outbox messages, as of the state it is placed in;
 `write_applications` inserts any number of them with one statement per table. Events and
-outbox messages of later changes use the same `event_row` and `notify.message_rows`.
+outbox messages of later changes use the same `event_row` and `notify.letter_rows`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from ..definition.program import Lifecycle, Program
 from ..errors import AlreadyEnrolled, NotFound, known_list, suggest
 from ..records.store import Base, Enrollment, Event, OutboxMessage, Person, Submission, new_id
 from ..rules.access import Actor
-from .notify import NewEnrollmentRecipients, message_rows
+from .letters import step_letter
+from .notify import NewEnrollmentRecipients, letter_rows, step_roles
 
 CHUNK = 500  # e-mails per IN query: well under every database's limit on parameters
 
@@ -62,7 +63,7 @@ def application_rows(
 ) -> ApplicationRows:
     """An application written in the role's initial state then, when `state` is another
     one, placed there by a coordinator: recorded as an 'import' event. Each state entered
-    sends its notice (`state_notice`)."""
+    sends its notice (`notify.step_roles`)."""
     lifecycle = program.lifecycle_of(role)
     initial = lifecycle.initial
     enrollment_id = new_id()
@@ -147,12 +148,26 @@ def _notice_rows(
     applicant: Applicant,
     recipients: NewEnrollmentRecipients,
 ) -> list[dict[str, Any]]:
-    notice = state_notice(program, role, state, applicant.who)
-    if notice is None:
+    """The one message each person the state's `notify` names gets as the new
+    application enters it."""
+    roles = step_roles(program, role, state, None)
+    if not roles:
         return []
-    roles, subject, body, reason = notice
-    to = recipients(role, applicant.email, enrollment["supervisor_email"], roles)
-    return message_rows(program, enrollment["id"], to, subject, body, reason)
+    readers = recipients(role, applicant.email, enrollment["supervisor_email"], roles)
+    letters = [
+        step_letter(
+            recipients.identity,
+            program,
+            reader,
+            enrollment_id=enrollment["id"],
+            role=role,
+            who=applicant.who,
+            state=state,
+            transition=None,
+        )
+        for reader in readers
+    ]
+    return letter_rows(program, enrollment["id"], letters, f"state:{state}")
 
 
 def write_applications(session: Session, applications: Sequence[ApplicationRows]) -> None:
@@ -225,22 +240,6 @@ def already_enrolled(
     label = program.roles[role].label.lower()
     return AlreadyEnrolled(
         enrollment_id, f"{email} already has an open {label} enrollment in {program.title}."
-    )
-
-
-def state_notice(
-    program: Program, role: str, state_id: str, who: str
-) -> tuple[tuple[str, ...], str, str, str] | None:
-    """What `notify` of a state sends when an enrollment enters it: (roles, subject, body,
-    reason) for `notify.queue`, or None when the state notifies nobody."""
-    state = program.lifecycle_of(role).states[state_id]
-    if not state.notify:
-        return None
-    return (
-        tuple(state.notify),
-        f"{who} is now {state.label}",
-        f"{who} ({program.roles[role].label}) is now {state.label}.",
-        f"state:{state_id}",
     )
 
 

@@ -48,13 +48,12 @@ from .applications import (
     entered_state,
     event_row,
     open_enrollments,
-    state_notice,
     supervisor_email,
     supervisor_field,
     target_state,
     write_applications,
 )
-from .notify import NewEnrollmentRecipients, queue
+from .notify import NewEnrollmentRecipients, tell_step
 from .session import ServiceBase
 from .snapshots import EnrollmentSnapshot
 from .uploads import claim_files
@@ -127,7 +126,7 @@ class WorkflowBase(ServiceBase):
         clean = self.clean_apply_answers(program, role, person.email, answers)
         claim_files(session, self.uploads, clean)
         applicant = Applicant(person.id, person.email, person.display_name)
-        recipients = NewEnrollmentRecipients(session, program)
+        recipients = NewEnrollmentRecipients(session, program, self.identity)
         rows = application_rows(
             program, role, applicant, clean, actor, self.clock(), target, recipients
         )
@@ -275,19 +274,8 @@ class WorkflowBase(ServiceBase):
                 record, actor, role, "transition", transition.id, before, answers, pairing_id
             )
         )
-        if transition.notify:
-            label = record.lifecycle.label(transition.dest)
-            queue(
-                record.session,
-                record.program,
-                record.enrollment,
-                transition.notify,
-                f"{transition.label}: now {label}",
-                f"{record.enrollment.person.display_name}: "
-                f"{transition.label}. The enrollment is now {label}.",
-                f"transition:{transition.id}",
-            )
-        self._announce_state(record)
+        # One message per person for the step and the state it enters, whichever names them.
+        tell_step(record.session, self.identity, record.program, record.enrollment, transition)
 
     def _enter(self, record: EnrollmentRecord, state: str) -> None:
         enrollment = record.enrollment
@@ -325,17 +313,6 @@ class WorkflowBase(ServiceBase):
         row = event_row(record.program, e.id, record.now, actor, role, kind, before, e.state)
         row.update(transition=transition_id, pairing_id=pairing_id or e.pairing_id)
         return Event(**row, answers=answers)
-
-    def _announce_state(self, record: EnrollmentRecord) -> None:
-        enrollment = record.enrollment
-        notice = state_notice(
-            record.program,
-            enrollment.role,
-            enrollment.state,
-            enrollment.person.display_name,
-        )
-        if notice is not None:
-            queue(record.session, record.program, enrollment, *notice)
 
     def _run_autos(self, record: EnrollmentRecord) -> None:
         """Take every `auto` transition whose guards hold, as the system."""

@@ -37,7 +37,7 @@ from ..rules.access import (
 from ..rules.answers import clean_answers
 from .applications import mentor_capacity, supervisor_email
 from .core import WorkflowBase
-from .notify import queue
+from .notify import tell_alert, tell_signers
 from .session import lost_race
 from .snapshots import SubmissionSnapshot
 from .uploads import claim_files
@@ -201,6 +201,8 @@ class FormFilling(WorkflowBase):
                     existing=existing.answers if existing else None,
                 )
             claim_files(session, self.uploads, clean)
+            # Whoever must sign it is asked to, once per version of its answers.
+            ask_to_sign = bool(form.signatures) and (existing is None or clean != existing.answers)
             if existing is None:
                 submission = Submission(
                     enrollment_id=record.enrollment.id,
@@ -223,6 +225,16 @@ class FormFilling(WorkflowBase):
             if not adding.entry:  # an added entry touched the enrollment first
                 self._touch(record)
             session.flush()
+            if ask_to_sign:
+                tell_signers(
+                    session,
+                    self.identity,
+                    record.program,
+                    record.enrollment,
+                    form,
+                    f"sign:{submission.id}:{record.enrollment.version}",
+                    besides=actor.email,
+                )
             record.forget()
             self._raise_alert(record, form_id, submission)
             self._run_autos(record)
@@ -241,12 +253,13 @@ class FormFilling(WorkflowBase):
                 raised_at=record.now,
             )
         )
-        queue(
+        tell_alert(
             record.session,
+            self.identity,
             record.program,
             record.enrollment,
+            record.program.forms[form_id],
             alert.to,
-            alert.text,
             alert.text,
             f"alert:{submission.id}",
         )
@@ -347,16 +360,14 @@ class FormFilling(WorkflowBase):
                 .select_from(Event)
                 .where(Event.enrollment_id == record.enrollment.id, Event.kind == "amend")
             )
-            queue(
+            tell_signers(
                 session,
+                self.identity,
                 record.program,
                 record.enrollment,
-                form.signatures,
-                f"{form.title}: please sign again",
-                f"{actor.name or actor.email} reopened the {form.title} of "
-                f"{record.enrollment.person.display_name} as an amendment. The earlier "
-                "signatures were cleared: please read it again and sign it.",
+                form,
                 f"amend:{submission.id}:{count}",
+                reopened_by=actor.name or actor.email,
             )
             record.forget()
             return SubmissionSnapshot.of(submission)

@@ -40,6 +40,7 @@ from .applications import (
     application_rows,
     chunks,
     open_enrollments,
+    supervisor_email,
     table_of,
     target_state,
 )
@@ -113,7 +114,12 @@ class Importing(WorkflowBase):
                 raise ImportFailed(bad)
             applicants, new_people = _write_people(session, form, applications, people)
             now = self.clock()
-            recipients = NewEnrollmentRecipients(session, program)
+            recipients = NewEnrollmentRecipients(session, program, self.identity)
+            session.flush()  # the new people, whom their mail greets by name
+            recipients.readers.look_up(
+                [a.email for a in applicants]
+                + [supervisor_email(program, role, a.clean) or "" for a in applications]
+            )
             rows = [
                 application_rows(program, role, applicant, a.clean, actor, now, target, recipients)
                 for a, applicant in zip(applications, applicants, strict=True)

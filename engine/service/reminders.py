@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 from ..definition.program import Program
 from ..records.database import Database
 from ..records.store import OutboxMessage
+from ..settings import Identity
 from .core import WorkflowBase
 from .desk import Due, reminders_due
-from .notify import message_rows, recipients
+from .letters import reminder_letter
+from .notify import Readers, audience, letter_rows
 
 REASON_LENGTH = 100  # OutboxMessage.reason
 
@@ -71,12 +73,13 @@ def queue_reminders(
     """Queue one message per recipient of every due reminder not queued before, in one
     transaction; with `dry_run`, only say what is due and write nothing."""
     db = target.db if isinstance(target, WorkflowBase) else target
+    identity = target.identity if isinstance(target, WorkflowBase) else Identity()
     chosen = list(programs.values()) if isinstance(programs, Mapping) else list(programs)
     found: list[Occurrence] = []
     session = db.session()
     try:
         for program in chosen:
-            found += _program_reminders(session, program, now, dry_run)
+            found += _program_reminders(session, identity, program, now, dry_run)
         if not dry_run:
             session.commit()
     finally:
@@ -85,7 +88,7 @@ def queue_reminders(
 
 
 def _program_reminders(
-    session: Session, program: Program, now: dt.datetime, dry_run: bool
+    session: Session, identity: Identity, program: Program, now: dt.datetime, dry_run: bool
 ) -> list[Occurrence]:
     due = reminders_due(session, program, now)
     keys = {d.enrollment.id: reminder_key(d) for d in due}
@@ -98,24 +101,30 @@ def _program_reminders(
         )
     )
     found = []
+    readers = Readers(session)
     for d in due:
         enrollment = d.enrollment
         key = keys[enrollment.id]
-        addresses = tuple(recipients(session, program, enrollment, d.to))
+        standing = audience(session, program, enrollment, d.to)
+        addresses = tuple(email for email, _ in standing)
         who = enrollment.person.display_name
-        label = program.lifecycle_of(enrollment.role).label(d.state)
         written = 0
         if key not in done and not dry_run:
-            rows = message_rows(
-                program,
-                enrollment.id,
-                addresses,
-                f"Reminder: {who}",
-                f"{d.text}\n\n{who} ({program.roles[enrollment.role].label}) has "
-                f"been {label} for {d.days} days.",
-                key,
-                now,
-            )
+            letters = [
+                reminder_letter(
+                    identity,
+                    program,
+                    reader,
+                    enrollment_id=enrollment.id,
+                    role=enrollment.role,
+                    who=who,
+                    state=d.state,
+                    text=d.text,
+                    days=d.days,
+                )
+                for reader in readers(standing)
+            ]
+            rows = letter_rows(program, enrollment.id, letters, key, now)
             written = _insert_once(session, [{**row, "dedupe_key": key} for row in rows])
         found.append(
             Occurrence(

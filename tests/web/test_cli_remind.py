@@ -115,14 +115,16 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Keeper]:
 def test_remind_sends_through_smtp_once(workflow: Workflow, active: str, smtp: Keeper) -> None:
     code, out, err = _run("remind")
     assert code == 0, err
-    # The three reminders and the `notify` of `applied` queued when Ada applied.
-    assert "4 messages sent, 0 failed" in out
+    # The three reminders, the `notify` of `applied` queued when Ada applied, and the
+    # requests to sign the learning contract Ada filled (to the mentor and the supervisor).
+    assert "6 messages sent, 0 failed" in out
     assert sorted(smtp.to) == sorted(
         ["ada@example.gov", "max@example.gov", "cora@example.gov", "cora@example.gov"]
+        + ["max@example.gov", "sam.super@example.gov"]
     )
     code, out, err = _run("remind")
     assert code == 0 and "0 messages sent, 0 failed" in out
-    assert len(smtp.to) == 4
+    assert len(smtp.to) == 6
     assert all(m.sent_at is not None for m in _reminders(workflow))
 
 

@@ -119,3 +119,117 @@ def test_a_failing_message_shows_its_error_and_when_it_is_set_aside(world: World
     assert "set aside after 5 tries" in second
     assert "SMTPRecipientsRefused: 550 No such mailbox" in second
     assert "<mailbox full>" not in page  # escaped
+
+
+# ---------------------------------------------------------------- paged and filtered
+
+
+def _add(world: World, count: int, token: str, **columns: object) -> list[str]:
+    """`count` messages whose body holds `token`, newest last; returns their recipients."""
+    base = world.workflow.clock() - dt.timedelta(days=30)
+    to = [unique(f"{token}.{n}") for n in range(count)]
+    with world.workflow.db.session() as session, session.begin():
+        session.add_all(
+            OutboxMessage(
+                program_id=GENERAL,
+                to_email=address,
+                subject=f"Message {n}",
+                body=f"About {token}, number {n}.",
+                reason="test:paging",
+                created_at=base + dt.timedelta(minutes=n),
+                **columns,
+            )
+            for n, address in enumerate(to)
+        )
+    return to
+
+
+def _rows(page: str) -> int:
+    return page.count("<tr data-message=")
+
+
+def test_the_outbox_comes_a_page_at_a_time(world: World) -> None:
+    to = _add(world, 120, "pagingtoken")
+    browser = world.browser(world.coordinator)
+    first = browser.get(f"/p/{GENERAL}/outbox?text=pagingtoken").get_data(as_text=True)
+    assert _rows(first) == 50
+    assert "Page 1 of 3" in first and "120 of " in first
+    assert to[119] in first and to[70] in first and to[69] not in first  # newest first
+    older = f'href="/p/{GENERAL}/outbox?page=2&amp;to=&amp;status=&amp;text=pagingtoken"'
+    assert older in first and 'rel="prev"' not in first
+    last = browser.get(f"/p/{GENERAL}/outbox?text=pagingtoken&page=3").get_data(as_text=True)
+    assert _rows(last) == 20 and "Page 3 of 3" in last and to[0] in last
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    # A page past the last shows the last; one that is no number, the first.
+    beyond = browser.get(f"/p/{GENERAL}/outbox?text=pagingtoken&page=99").get_data(as_text=True)
+    assert "Page 3 of 3" in beyond
+    junk = browser.get(f"/p/{GENERAL}/outbox?text=pagingtoken&page=x").get_data(as_text=True)
+    assert "Page 1 of 3" in junk
+    # Unfiltered, the page holds at most 50 either.
+    everything = browser.get(f"/p/{GENERAL}/outbox").get_data(as_text=True)
+    assert _rows(everything) == 50 and "Page 1 of" in everything
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("to=filterme.2", {2}),  # part of an address
+        ("to=FILTERME.1", {1}),  # any case
+        ("text=number+3.", {3}),  # the message's words
+        ("text=Message+0", {0}),  # the subject's words
+        ("status=sent", {0, 1}),
+        ("status=waiting", {2}),
+        ("status=failing", {3}),
+        ("status=set_aside", {4}),
+        ("status=sent&to=filterme.1", {1}),
+        ("text=100%25", set()),  # a % is a character, not a wildcard
+    ],
+)
+def test_the_outbox_filters_by_recipient_status_and_words(
+    world: World, query: str, expected: set[int]
+) -> None:
+    now = world.workflow.clock()
+    token = unique("tok").split("@")[0]
+    base = dict(program_id=GENERAL, reason="test:filter")
+    rows = [
+        {"sent_at": now},
+        {"sent_at": now, "attempts": 1},
+        {},
+        {"attempts": 2, "next_try_at": now, "last_error": "452"},
+        {"attempts": 5, "set_aside_at": now, "last_error": "550"},
+    ]
+    with world.workflow.db.session() as session, session.begin():
+        session.add_all(
+            OutboxMessage(
+                **base,
+                to_email=f"filterme.{n}.{token}@example.gov",
+                subject=f"Message {n} {token}",
+                body=f"About {token}, number {n}. 100 percent",
+                created_at=now - dt.timedelta(days=40, minutes=n),
+                **columns,
+            )
+            for n, columns in enumerate(rows)
+        )
+    page = (
+        world.browser(world.coordinator)
+        .get(
+            f"/p/{GENERAL}/outbox?{query}&text={token}"
+            if "text=" not in query
+            else f"/p/{GENERAL}/outbox?{query}&to={token}"
+        )
+        .get_data(as_text=True)
+    )
+    shown = {n for n in range(len(rows)) if f"filterme.{n}.{token}@example.gov" in page}
+    assert shown == expected
+    if not expected:
+        assert "No message matches." in page
+
+
+def test_an_unknown_status_is_said_and_the_rest_kept(world: World) -> None:
+    response = world.browser(world.coordinator).get(
+        f"/p/{GENERAL}/outbox?status=lost&to=someone&text=hello"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose one of: In the outbox, Failed, tried again, Set aside, Sent." in page
+    assert 'value="someone"' in page and 'value="hello"' in page

@@ -241,7 +241,10 @@ def _records_of(session: Any, enrollment_id: str, email: str) -> dict[str, Any]:
     person = session.get(Person, e.person_id)
 
     def mine(text: str | None) -> str | None:
-        return None if text is None else text.replace(email, "<me>").replace(person.name, "<name>")
+        if text is None:
+            return None
+        # Mail links to the enrollment's page: its id differs, the words must not.
+        return text.replace(email, "<me>").replace(person.name, "<name>").replace(e.id, "<id>")
 
     return {
         "enrollment": (

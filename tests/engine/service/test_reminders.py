@@ -115,16 +115,16 @@ def test_two_runs_at_once_queue_each_reminder_once(
     write: the first finds nothing queued yet, and the unique index skips its rows."""
     make_active(workflow, cast)
     clock.advance(30)
-    real = reminders_module.recipients
+    real = reminders_module.audience
     interleaved: list[int] = []
 
-    def another_run_first(*args: Any) -> list[str]:
+    def another_run_first(*args: Any) -> list[tuple[str, str]]:
         if not interleaved:
             interleaved.append(-1)  # the other run's own call goes straight through
             interleaved[0] = run(workflow, clock)
         return real(*args)
 
-    monkeypatch.setattr(reminders_module, "recipients", another_run_first)
+    monkeypatch.setattr(reminders_module, "audience", another_run_first)
     assert run(workflow, clock) == 0  # it wrote nothing and says so
     assert interleaved == [3]
     assert sorted(m.to_email for m in reminders(workflow.db)) == sorted(PAIR_AND_COORDINATOR)
