@@ -23,7 +23,7 @@ from ..definition.fields.kind import CONTROL
 from ..definition.program import Form, Program
 from ..errors import InvalidQuery, NotFound
 from ..records.enrollment import EnrollmentRecord
-from ..records.store import Enrollment, Submission
+from ..records.store import Enrollment, Pairing, Submission
 from ..rules.access import Actor, relations
 from ..rules.answers import describe_value
 from .core import WorkflowBase
@@ -160,17 +160,30 @@ def _candidates(session: Session, program: Program, form: Form, actor: Actor) ->
     ]
 
 
+def _pairings_at_hand(session: Session, enrollments: list[Enrollment]) -> list[Any]:
+    """Load the pairings of `enrollments` and their mentors in two queries, so that the
+    rules' `relations` finds them in the session instead of asking once per enrollment.
+    The caller keeps the list while it works: the session holds what it loaded weakly."""
+    ids = sorted({e.pairing_id for e in enrollments if e.pairing_id})
+    pairings = list(session.scalars(select(Pairing).where(Pairing.id.in_(ids)))) if ids else []
+    mentors = sorted({p.mentor_id for p in pairings})
+    held = list(session.scalars(select(Enrollment).where(Enrollment.id.in_(mentors))))
+    return [*pairings, *held]
+
+
 def readable_rows(
     session: Session, program: Program, form: Form, actor: Actor, now: dt.datetime
 ) -> list[AnswerRow]:
     """Every entry of `form` this viewer may read, as the enrollment pages let them."""
+    candidates = _candidates(session, program, form, actor)
+    kept = _pairings_at_hand(session, candidates)
     rows: list[AnswerRow] = []
-    for enrollment in _candidates(session, program, form, actor):
-        roles = relations(session, actor, enrollment)
-        if not roles:
-            continue
-        record = EnrollmentRecord(session, program, enrollment, now)
-        rows.extend(_row(record, form, s) for s in readable_entries(record, form, actor, roles))
+    for record in EnrollmentRecord.records_of(session, program, candidates, now):
+        roles = relations(session, actor, record.enrollment)
+        if roles:
+            entries = readable_entries(record, form, actor, roles)
+            rows.extend(_row(record, form, s) for s in entries)
+    del kept
     return rows
 
 

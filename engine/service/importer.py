@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session
 
 from ..definition.fields import (
     AnyField,
-    EmailField,
     as_group,
     choice_items,
     choice_label,
     choice_value,
     kind_of,
     own_email_field,
+    supervisor_fields,
 )
 from ..definition.program import Form, Program
 from ..errors import (
@@ -121,12 +121,13 @@ class Importing(WorkflowBase):
         form = program.apply_form(role)
         lifecycle = program.lifecycle_of(role)
         own = _own_email_field(form)
+        bosses = {f.id for f in supervisor_fields(form.fields.values())}
         return ImportTemplate(
             program=program,
             role=role,
             role_label=program.roles[role].label,
             form=form,
-            columns=tuple(_column(f, own) for f in importable_fields(form)),
+            columns=tuple(_column(f, own, bosses) for f in importable_fields(form)),
             own_email=own,
             initial=(lifecycle.initial, lifecycle.label(lifecycle.initial)),
             states=tuple(
@@ -217,7 +218,7 @@ _HOW = {
 }
 
 
-def _column(f: AnyField, own: str | None) -> ImportColumn:
+def _column(f: AnyField, own: str | None, bosses: set[str]) -> ImportColumn:
     how = _HOW.get(f.type, "")
     items = choice_items(f)
     if items:
@@ -233,7 +234,7 @@ def _column(f: AnyField, own: str | None) -> ImportColumn:
         )
     if f.id == own:
         how += " Whose application the row is: each person is known by this address."
-    elif isinstance(f, EmailField) and f.link == "supervisor":
+    elif f.id in bosses:
         how += " The person's supervisor, who is asked to take part."
     return ImportColumn(
         id=f.id,
