@@ -75,8 +75,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from mentorflow.web import (
         accounts,
         admin,
+        answers,
         boundary,
         coordinator,
+        importing,
         matching,
         monitoring,
         participant,
@@ -116,6 +118,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reports,
         monitoring,
         admin,
+        answers,
+        importing,
     ):
         app.register_blueprint(module.bp)
     if sso:

@@ -11,11 +11,37 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..definition.program import Lifecycle, Program
 from .store import Enrollment, Submission
+
+CHUNK = 500  # enrollments per IN query when loading many
+
+
+def current_submissions(
+    session: Session, enrollments: list[Enrollment]
+) -> dict[str, list[Submission]]:
+    """Each enrollment's submissions of its current pairing and of before any pairing,
+    oldest first, by enrollment id: the one rule of what an enrollment holds now, for
+    one enrollment (`EnrollmentRecord.submissions`) or many (`records_of`). The pairing
+    is the enrollment's as loaded (changed in this session or not)."""
+    by_id = {e.id: e for e in enrollments}
+    found: dict[str, list[Submission]] = {e.id: [] for e in enrollments}
+    ids = list(by_id)
+    for start in range(0, len(ids), CHUNK):
+        rows = session.scalars(
+            select(Submission)
+            .options(selectinload(Submission.signatures))
+            .where(Submission.enrollment_id.in_(ids[start : start + CHUNK]))
+            .order_by(Submission.created_at, Submission.id)
+        )
+        for submission in rows:
+            pairing = by_id[submission.enrollment_id].pairing_id
+            if submission.pairing_id is None or submission.pairing_id == pairing:
+                found[submission.enrollment_id].append(submission)
+    return found
 
 
 @dataclass
@@ -36,19 +62,18 @@ class EnrollmentRecord:
         """This enrollment's submissions of the current pairing and of before any pairing,
         oldest first."""
         if self._submissions is None:
-            e = self.enrollment
-            self._submissions = list(
-                self.session.scalars(
-                    select(Submission)
-                    .options(selectinload(Submission.signatures))
-                    .where(
-                        Submission.enrollment_id == e.id,
-                        or_(Submission.pairing_id.is_(None), Submission.pairing_id == e.pairing_id),
-                    )
-                    .order_by(Submission.created_at, Submission.id)
-                )
-            )
+            found = current_submissions(self.session, [self.enrollment])
+            self._submissions = found.get(self.enrollment.id, [])
         return self._submissions
+
+    @classmethod
+    def records_of(
+        cls, session: Session, program: Program, enrollments: list[Enrollment], now: dt.datetime
+    ) -> list[EnrollmentRecord]:
+        """Records of many enrollments of `program`, their current submissions loaded
+        together (a few queries, not one per enrollment)."""
+        found = current_submissions(session, enrollments)
+        return [cls(session, program, e, now, found.get(e.id, [])) for e in enrollments]
 
     def all_submissions(self) -> list[Submission]:
         """Every submission of the enrollment, earlier pairings' included (for history)."""

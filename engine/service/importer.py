@@ -23,7 +23,16 @@ from typing import Any, TextIO
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from ..definition.fields import as_group, own_email_field
+from ..definition.fields import (
+    AnyField,
+    as_group,
+    choice_items,
+    choice_label,
+    choice_value,
+    kind_of,
+    own_email_field,
+    supervisor_fields,
+)
 from ..definition.program import Form, Program
 from ..errors import (
     ImportFailed,
@@ -64,6 +73,36 @@ class ImportResult:
         return len(self.enrollment_ids)
 
 
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of the import template: a field of the apply form, and how to write it."""
+
+    id: str
+    label: str
+    required: bool  # a blank cell is refused (unless the field is not asked on that row)
+    how: str  # how to write a cell, in words
+    asked_when: bool  # the field is asked only on some answers (show_if): blank otherwise
+
+
+@dataclass(frozen=True)
+class ImportTemplate:
+    """What the import page shows and offers as a template: the role's apply form's
+    importable fields in form order, the states an import may place people in."""
+
+    program: Program
+    role: str
+    role_label: str
+    form: Form
+    columns: tuple[ImportColumn, ...]
+    own_email: str | None  # the column whose e-mail says whose application a row is
+    initial: tuple[str, str]  # (state, label) where applications start
+    states: tuple[tuple[str, str], ...]  # (state, label): the others an import may place in
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.columns)
+
+
 @dataclass
 class _Application:
     line: int
@@ -74,6 +113,28 @@ class _Application:
 
 class Importing(WorkflowBase):
     """The bulk way in: many applications from a spreadsheet export, in one transaction."""
+
+    def import_template(self, program_id: str, role: str, actor: Actor) -> ImportTemplate:
+        """The columns `import_applications` takes for `role`, described for people:
+        exactly the fields its header check accepts, in the apply form's order."""
+        self.staff_program(program_id, actor, "import applications", system=True)
+        program = self.program_with_role(program_id, role)
+        form = program.apply_form(role)
+        lifecycle = program.lifecycle_of(role)
+        own = _own_email_field(form)
+        bosses = {f.id for f in supervisor_fields(form.fields.values())}
+        return ImportTemplate(
+            program=program,
+            role=role,
+            role_label=program.roles[role].label,
+            form=form,
+            columns=tuple(_column(f, own, bosses) for f in importable_fields(form)),
+            own_email=own,
+            initial=(lifecycle.initial, lifecycle.label(lifecycle.initial)),
+            states=tuple(
+                (s, lifecycle.label(s)) for s in lifecycle.states if s != lifecycle.initial
+            ),
+        )
 
     def import_applications(
         self,
@@ -145,6 +206,51 @@ def _own_email_field(form: Form) -> str | None:
     return found.id if found else None
 
 
+def importable_fields(form: Form) -> list[AnyField]:
+    """The fields a CSV column may name: every field of the form but groups of entries."""
+    return [f for f in form.fields.values() if as_group(f) is None]
+
+
+_HOW = {
+    "text": "One line of text.",
+    "textarea": "Text; line breaks are kept inside a quoted cell.",
+    "email": "An e-mail address.",
+    "phone": "A telephone number.",
+    "number": "A number.",
+    "date": "A date as YYYY-MM-DD.",
+    "boolean": "true or false (yes/no, 1/0 too); blank is false.",
+    "consent": "true (yes, 1): the consent must be given.",
+    "file": "Leave blank: a file cannot come from a CSV; the person attaches it on the form.",
+}
+
+
+def _column(f: AnyField, own: str | None, bosses: set[str]) -> ImportColumn:
+    how = _HOW.get(f.type, "")
+    items = choice_items(f)
+    if items:
+        listed = ", ".join(
+            choice_value(i)
+            + ("" if choice_label(i) == choice_value(i) else f" ({choice_label(i)})")
+            for i in items
+        )
+        how = (
+            f"Several of: {listed}, separated by ';'."
+            if f.type == "multichoice"
+            else f"One of: {listed}."
+        )
+    if f.id == own:
+        how += " Whose application the row is: each person is known by this address."
+    elif f.id in bosses:
+        how += " The person's supervisor, who is asked to take part."
+    return ImportColumn(
+        id=f.id,
+        label=f.label,
+        required=kind_of(f).demands_answer(f),
+        how=how.strip(),
+        asked_when=f.show_if is not None,
+    )
+
+
 def _records(source: str | TextIO | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """Each non-blank CSV record with the line it starts on (csv's line_num is the line it
     ends on, later than its start when a quoted cell holds line breaks)."""
@@ -196,7 +302,7 @@ def _header(form: Form, cells: list[str]) -> list[str]:
         problems.insert(
             0,
             f"Not {fields} of the {form.title}: {', '.join(unknown)} "
-            f"{known_list(f.id for f in form.fields.values() if as_group(f) is None)}.",
+            f"{known_list(f.id for f in importable_fields(form))}.",
         )
     if problems:
         raise ImportFailed(

@@ -10,6 +10,8 @@ changes records, so that line works on a scene (or applicant) of its own.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -99,6 +101,27 @@ def _bulk(world: World, scene: Scene, applicant: Applicant, who: Any) -> MultiDi
 
 def _new_staff(world: World, scene: Scene, applicant: Applicant, who: Any) -> MultiDict:
     return MultiDict({"email": unique("staff"), "name": "Nia New", "program": GENERAL})
+
+
+def _import_file(good: bool) -> Data:
+    """A CSV of one mentee application as the import page takes it: a new person's when
+    `good`, else with a column the apply form does not have."""
+
+    def build(world: World, scene: Scene, applicant: Applicant, who: Any) -> MultiDict:
+        person = world.people.person(unique("imported"), "Ivy Imported")
+        answers = world.apply_answers("mentee", person, unique("boss"))
+        if not good:
+            answers["shoe_size"] = "42"
+        cells = [
+            ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else v
+            for v in answers.values()
+        ]
+        out = io.StringIO()
+        csv.writer(out).writerows([list(answers), cells])
+        upload = (io.BytesIO(out.getvalue().encode()), "people.csv")
+        return MultiDict({"role": "mentee", "file": [upload]})
+
+    return build
 
 
 @dataclass(frozen=True)
@@ -309,6 +332,15 @@ TABLE = [
     Route("POST", "/p/{P}/matching", "302 403 403 403 200 403 200 403"),
     Route("GET", "/p/{P}/reports", "302 403 403 403 200 403 200 403"),
     Route("GET", "/p/{P}/reports.csv", "302 403 403 403 200 403 200 403"),
+    # The forms table: open to anyone signed in, each seeing only the rows they may read.
+    Route("GET", "/p/{P}/forms/learning_contract/answers", "302 200 200 200 200 200 200 200"),
+    Route("GET", "/p/{P}/forms/learning_contract/answers.csv", "302 200 200 200 200 200 200 200"),
+    Route("GET", "/p/{P}/forms/nope/answers", "302 404 404 404 404 404 404 404"),
+    Route("GET", "/p/{P}/import", "302 403 403 403 200 403 200 403"),
+    Route("GET", "/p/{P}/import/mentee/template.csv", "302 403 403 403 200 403 200 403"),
+    Route("GET", "/p/{P}/import/nope/template.csv", "302 403 403 403 404 403 404 403"),
+    Route("POST", "/p/{P}/import", "302 403 403 403 303* 403 303* 403", _import_file(True)),
+    Route("POST", "/p/{P}/import", "302 403 403 403 400 403 400 403", _import_file(False)),
     # ------------------------------------------------------------ admin
     Route("GET", "/admin", "302 403 403 403 403 403 200 403"),
     Route("POST", "/admin", "302 403 403 403 403 403 200 403", _new_staff),
