@@ -6,7 +6,8 @@ signing), `enrollment_pages` and `views` (what participants' pages show), `uploa
 posted with a form), `matching` (assigning mentors) and `matching_review` (the matching page),
 `desk` (the coordinator's desk and bulk moves), `outbox` (messages, reminders, mail),
 `monitoring` (reports, recognition, export), `importer` (applications in bulk),
-`presses` (a form pressed twice does its work once), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
+`presses` (a form pressed twice does its work once), `drafts` (forms saved unfinished),
+`documents` (a form with its signatures, to print), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
 address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
 the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
 out plain, immutable values (`snapshots` for what a write returns).
@@ -17,6 +18,7 @@ from __future__ import annotations
 from ..rules.access import SYSTEM_ACTOR, Actor
 from .accounts import Accounts
 from .desk import Desk
+from .documents import Documents
 from .enrollment_pages import EnrollmentPages
 from .importer import Importing
 from .matching_review import Review
@@ -27,7 +29,16 @@ from .uploads import KeptFiles
 
 
 class Workflow(
-    EnrollmentPages, Review, Desk, Outbox, Figures, Accounts, KeptFiles, Importing, Presses
+    EnrollmentPages,
+    Review,
+    Desk,
+    Outbox,
+    Figures,
+    Accounts,
+    KeptFiles,
+    Importing,
+    Presses,
+    Documents,  # and `drafts`, which it builds on
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 

@@ -1,0 +1,104 @@
+"""A form as a printable PDF: its answers, its signatures and their fingerprints.
+
+Drawn with fpdf2 (pure Python) from the engine's `FormDocument`, which already holds
+only what the viewer may read. Names and answers in any script need a Unicode font: the
+DejaVu fonts Debian installs with fonts-dejavu-core (`.ci/run` installs them). Without
+them the PDF still comes, in a core font, with what it cannot draw replaced by "?".
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from fpdf import FPDF
+
+from mentorflow.engine.rules.signatures import FINGERPRINT_SHOWN
+from mentorflow.engine.service.documents import DocumentEntry, FormDocument, SignedBy
+
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
+WHEN = "%Y-%m-%d %H:%M UTC"
+
+
+@functools.cache
+def _unicode_fonts() -> bool:
+    return REGULAR.is_file() and BOLD.is_file()
+
+
+class _Page(FPDF):
+    def __init__(self, document: FormDocument):
+        super().__init__(format="A4")
+        self.document = document
+        self.unicode = _unicode_fonts()
+        if self.unicode:
+            self.add_font("body", "", str(REGULAR))
+            self.add_font("body", "B", str(BOLD))
+        self.set_margins(20, 20, 20)
+        self.set_auto_page_break(auto=True, margin=20)
+        self.set_title(f"{document.form_title}: {document.person_name}")
+        self.set_creator("Mentorflow")
+
+    def text_of(self, text: str) -> str:
+        if self.unicode:
+            return text
+        return text.encode("latin-1", "replace").decode("latin-1")
+
+    def style(self, size: float, bold: bool = False) -> None:
+        self.set_font("body" if self.unicode else "helvetica", "B" if bold else "", size)
+
+    def line_of(self, text: str, size: float = 10.5, bold: bool = False, gap: float = 0) -> None:
+        self.style(size, bold)
+        self.multi_cell(0, size * 0.5, self.text_of(text), new_x="LMARGIN", new_y="NEXT")
+        if gap:
+            self.ln(gap)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.style(8)
+        printed = self.document.printed_at.strftime(WHEN)
+        self.cell(
+            0, 5, self.text_of(f"Printed {printed} by Mentorflow · page {self.page_no()}/{{nb}}")
+        )
+
+
+def _signature_line(signed: SignedBy) -> str:
+    who = signed.name or "(no name recorded)"
+    how = " (typed)" if signed.typed else ""
+    paper = ", on paper, recorded by a coordinator" if signed.on_paper else ""
+    line = f"{signed.role.title()}: {who}{how}{paper}, {signed.signed_at.strftime(WHEN)}"
+    if signed.text_sha256:
+        line += f"; fingerprint of the text signed {signed.text_sha256[:FINGERPRINT_SHOWN]}…"
+    return line
+
+
+def _entry(pdf: _Page, entry: DocumentEntry, repeatable: bool) -> None:
+    if repeatable:
+        pdf.line_of(f"Entry of {entry.created_at.strftime('%Y-%m-%d')}", 11, bold=True, gap=1)
+    for shown in entry.shown:
+        pdf.line_of(shown.label, 10, bold=True)
+        pdf.line_of(shown.text or "—", gap=2)
+    pdf.ln(2)
+    pdf.line_of("Signatures", 12, bold=True, gap=1)
+    if not entry.signatures:
+        pdf.line_of("Not signed.")
+    for signed in entry.signatures:
+        pdf.line_of(_signature_line(signed), gap=1)
+        if signed.text_sha256 and signed.text_sha256 != entry.text_sha256:
+            pdf.line_of("This signature was given to other answers than those printed here.")
+    pdf.line_of(f"Fingerprint (SHA-256) of the text printed here: {entry.text_sha256}", 8, gap=4)
+
+
+def form_pdf(document: FormDocument) -> bytes:
+    """The document as PDF bytes."""
+    pdf = _Page(document)
+    pdf.add_page()
+    pdf.line_of(f"{document.program_title} · {document.agency}", 9)
+    pdf.ln(2)
+    pdf.line_of(document.form_title, 18, bold=True, gap=2)
+    pdf.line_of(f"{document.person_name} ({document.role_label})", 11, gap=6)
+    for entry in document.entries:
+        _entry(pdf, entry, document.repeatable)
+    if document.missing_signatures:
+        pdf.line_of("Still to sign: " + ", ".join(document.missing_signatures) + ".", bold=True)
+    return bytes(pdf.output())
