@@ -1,16 +1,20 @@
 """A form as a printable PDF: its answers, its signatures and their fingerprints.
 
 Drawn with fpdf2 (pure Python) from the engine's `FormDocument`, which already holds
-only what the viewer may read. Names and answers in any script need a Unicode font: the
-DejaVu fonts Debian installs with fonts-dejavu-core (`.ci/run` installs them). Without
-them the PDF still comes, in a core font, with what it cannot draw replaced by "?".
+only what the viewer may read. Names and answers in any script need Unicode fonts: the
+DejaVu fonts of Debian's fonts-dejavu-core (Latin, Greek, Cyrillic and more), and for
+what DejaVu lacks (Chinese, Japanese, Korean) Droid Sans Fallback from
+fonts-droid-fallback; `.ci/run` installs both. Without DejaVu the PDF still comes, in a
+core font, with what it cannot draw replaced by "?".
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from mentorflow.engine.rules.signatures import FINGERPRINT_SHOWN
@@ -18,12 +22,35 @@ from mentorflow.engine.service.documents import DocumentEntry, FormDocument, Sig
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
+FALLBACK = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
 WHEN = "%Y-%m-%d %H:%M UTC"
 
 
 @functools.cache
 def _unicode_fonts() -> bool:
     return REGULAR.is_file() and BOLD.is_file()
+
+
+@functools.cache
+def _drawn_by_dejavu() -> frozenset[int]:
+    """The characters DejaVu draws (read once: loading a font costs a tenth of a second,
+    the fallback's more than a second, so it is loaded only for a text that needs it)."""
+    with TTFont(REGULAR, lazy=True) as font:
+        return frozenset(font["cmap"].getBestCmap())
+
+
+def _texts(document: FormDocument) -> Iterator[str]:
+    yield from (document.program_title, document.agency, document.form_title)
+    yield from (document.person_name, document.role_label)
+    for entry in document.entries:
+        for shown in entry.shown:
+            yield from (shown.label, shown.text)
+        yield from (signed.name for signed in entry.signatures)
+
+
+def _needs_fallback(document: FormDocument) -> bool:
+    drawn = _drawn_by_dejavu()
+    return any(ord(c) not in drawn for text in _texts(document) for c in text if c.isprintable())
 
 
 class _Page(FPDF):
@@ -34,6 +61,9 @@ class _Page(FPDF):
         if self.unicode:
             self.add_font("body", "", str(REGULAR))
             self.add_font("body", "B", str(BOLD))
+            if FALLBACK.is_file() and _needs_fallback(document):
+                self.add_font("fallback", "", str(FALLBACK))
+                self.set_fallback_fonts(["fallback"], exact_match=False)
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(auto=True, margin=20)
         self.set_title(f"{document.form_title}: {document.person_name}")

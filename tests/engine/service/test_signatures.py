@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from mentorflow.engine.errors import Forbidden, FormNotOpen, InvalidAnswers, NotFound
 from mentorflow.engine.records.store import Event
-from mentorflow.engine.rules.signatures import fingerprint, signed_text
 from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.rules.signatures import fingerprint, signed_text
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import Clock, People
 from tests.engine.service.test_forms import CONTRACT, PROGRAM, Pair, matched
