@@ -122,7 +122,13 @@ def test_only_who_may_read_the_contract_gets_its_pdf(
 
 
 def test_a_form_the_viewer_may_not_read_has_no_pdf(world: World) -> None:
-    # The mentee's screening is visible to coordinators only: its filler is staff.
-    url = f"/p/{GENERAL}/enrollments/{world.main.mentee_id}/forms/mentee_screening/pdf"
-    assert world.browser(world.main.mentee).get(url).status_code in (403, 404)
-    assert world.browser(world.coordinator).get(url).status_code in (200, 404)
+    # The application is for its filler and coordinators: the partner and the supervisor
+    # get no PDF of it, and are not told whether it exists.
+    scene = world.main
+    url = f"/p/{GENERAL}/enrollments/{scene.mentee_id}/forms/mentee_application/pdf"
+    assert world.browser(scene.mentee).get(url).status_code == 200
+    assert world.browser(world.coordinator).get(url).status_code == 200
+    for who in (scene.mentor, scene.supervisor):
+        response = world.browser(who).get(url)
+        assert response.status_code == 404
+        assert scene.secrets["goals"] not in response.get_data(as_text=True)
