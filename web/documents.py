@@ -17,8 +17,12 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from mentorflow.engine.rules.signatures import FINGERPRINT_SHOWN
-from mentorflow.engine.service.documents import DocumentEntry, FormDocument, SignedBy
+from mentorflow.engine.service.documents import (
+    FINGERPRINT_SHOWN,
+    DocumentEntry,
+    FormDocument,
+    SignedBy,
+)
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"

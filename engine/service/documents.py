@@ -18,10 +18,12 @@ from ..errors import NotFound
 from ..records.store import Person
 from ..rules.access import Actor
 from ..rules.answers import ShownAnswer, shown_answers
-from ..rules.signatures import fingerprint
+from ..rules.signatures import FINGERPRINT_SHOWN, fingerprint
 from .drafts import Drafts
 from .forms import form_on
 from .views import readable_entries
+
+__all__ = ["FINGERPRINT_SHOWN", "DocumentEntry", "Documents", "FormDocument", "SignedBy"]
 
 
 @dataclass(frozen=True)
