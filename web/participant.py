@@ -112,10 +112,15 @@ def _save_draft(page: FormPage, save: Callable[[dict[str, Any]], DraftSnapshot])
         draft = save(draft_from_request(page.form))
     except InvalidAnswers as exc:
         return page.render(raw={}, error=exc), 400
-    note = "Draft saved. It is kept for you here until you send the form."
-    if draft.files_left_out:
-        note += " Files are not kept in a draft: attach them again when you send it."
-    flash(note)
+    except AlreadyEnrolled:
+        raise
+    except Conflict as exc:  # refused now (say, applications closed): nothing typed lost
+        return page.render(raw={}, conflict=exc), 409
+    except Unavailable as exc:
+        current_app.logger.error("%s %s: %s", request.method, request.path, exc)
+        return page.render(raw={}, conflict=Unavailable(RECORDS_UNREACHABLE)), 503
+    if draft.files_left_out:  # the form itself says when the draft was saved
+        flash("Files are not kept in a draft: attach them again when you send the form.")
     return redirect(request.path, code=303)
 
 

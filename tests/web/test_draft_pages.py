@@ -109,3 +109,17 @@ def test_the_form_of_a_step_offers_no_draft(world: World) -> None:
     url = f"/p/{GENERAL}/enrollments/{world.main.mentee_id}/transitions/close_early"
     page = world.browser(world.main.mentee).get(url).get_data(as_text=True)
     assert DRAFT_BUTTON not in page
+
+
+def test_a_draft_of_a_locked_form_is_refused_with_what_was_typed_kept(world: World) -> None:
+    scene = world.scene()
+    for signer in (scene.mentee, scene.mentor, scene.supervisor):
+        world.workflow.sign(scene.mentee_id, FORM, signer)
+    url = f"/p/{GENERAL}/enrollments/{scene.mentee_id}/forms/{FORM}"
+    browser = world.browser(scene.mentee)
+    typed = "A goal typed after everyone signed"
+    response = browser.post(url, {"goals-0-goal": typed, "_draft": "1"}, page="/me")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "signed by everyone" in page and typed in page
+    assert world.workflow.draft(GENERAL, FORM, scene.mentee, scene.mentee_id) is None
