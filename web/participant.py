@@ -167,8 +167,8 @@ def fill(program_id: str, enrollment_id: str, form_id: str) -> Any:
     )
     if request.method == "GET":
         draft = wf.draft(program_id, form_id, actor(), enrollment_id)
-        if draft is not None:
-            return _render_draft(page, draft)
+        if draft is not None:  # files already sent stay named, as a draft keeps none
+            return _render_draft(page, draft, stored=found.stored)
         return page.render(stored=found.stored)
     return _post(
         page,
