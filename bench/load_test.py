@@ -574,7 +574,8 @@ def journey(port: int, tally: Tally, pair: Pair, check_in_count: int) -> None:
         raise Missing(f"learning contract: {answer.status} {said(answer.page)}")
     supervisor.sign_in(pair.supervisor)
     for browser, role in ((mentee, "mentee"), (mentor, "mentor"), (supervisor, "supervisor")):
-        answer = on_enrollment_page(browser, mentee_id, "/forms/learning_contract/sign", {})
+        typed = {"typed_name": f"{role.title()} {pair.n}"}  # the account's name, typed
+        answer = on_enrollment_page(browser, mentee_id, "/forms/learning_contract/sign", typed)
         if answer.status != 303:
             raise Missing(f"sign as {role}: {answer.status} {said(answer.page)}")
         tally.add("signed", (mentee_id, role))

@@ -30,6 +30,7 @@ from mentorflow.engine.definition.fields import (
 from mentorflow.engine.definition.format import Eligibility
 from mentorflow.engine.definition.program import Form, Program, Transition
 from mentorflow.engine.errors import Conflict, InvalidAnswers, Unavailable
+from mentorflow.engine.service.drafts import DraftSnapshot
 from mentorflow.engine.service.views import EnrollmentSummary
 from mentorflow.engine.service.workflow import Actor
 from mentorflow.web.boundary import workflow
@@ -82,6 +83,37 @@ def answers_from_request(form: Form | None, who: Actor) -> tuple[dict[str, Any],
         if descriptor is not None:
             raw[name] = descriptor
     return raw, problems
+
+
+def draft_from_request(form: Form) -> dict[str, Any]:
+    """The posted answers for a draft: as typed, files only named (a draft keeps none:
+    the engine leaves them out and says so), nothing stored."""
+    raw = raw_answers(form, request.form)
+    for name in _file_fields(form):
+        upload = request.files.get(name)
+        if (upload is not None and upload.filename) or request.form.get(name + KEPT):
+            raw[name] = upload.filename if upload is not None and upload.filename else "kept"
+    return raw
+
+
+def draft_formdata(answers: dict[str, Any]) -> MultiDict[str, str]:
+    """A kept draft as posted data, so the form is drawn as it was when saved."""
+    data: MultiDict[str, str] = MultiDict()
+    for key, value in answers.items():
+        for one in value if isinstance(value, list) else [value]:
+            data.add(key, one)
+    return data
+
+
+def has_files(form: Form | None) -> bool:
+    """Whether the form has a file input anywhere (a group's included)."""
+    if form is None:
+        return False
+    for f in form.fields.values():
+        group = as_group(f)
+        if any(_is_file(sub) for sub in (group.fields if group is not None else [f])):
+            return True
+    return False
 
 
 def entry_edit(form: Form | None) -> MultiDict[str, str] | None:
@@ -182,6 +214,7 @@ class FormPage:
         formdata: MultiDict[str, str] | None = None,
         prefill: dict[str, Any] | None = None,
         conflict: Conflict | Unavailable | None = None,
+        draft: DraftSnapshot | None = None,
     ) -> str:
         today = workflow().clock().date()
         wtf = None
@@ -217,4 +250,9 @@ class FormPage:
             kept=kept,
             show_if=show_if_json,
             today=dt.date.isoformat(today),
+            draft=draft,
+            # A form of an enrollment or an application may be kept as a draft; the
+            # `ask` form of a step is part of the step and is not.
+            drafts=self.form is not None and self.transition is None,
+            has_files=has_files(self.form),
         )

@@ -14,7 +14,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -57,8 +56,6 @@ def _page(
         rows=rows,
         filename=filename,
         limit_mb=limit,
-        # Until the base page shows flashed messages, this page shows its own.
-        flashed=get_flashed_messages(),
     )
 
 

@@ -23,8 +23,17 @@ from mentorflow.engine.errors import (
     StorageFailed,
     Unavailable,
 )
-from mentorflow.web.boundary import RECORDS_UNREACHABLE, actor, wants_json, workflow
-from mentorflow.web.filling import FormPage, account_defaults, answers_from_request, entry_edit
+from mentorflow.engine.service.drafts import DraftSnapshot
+from mentorflow.web.boundary import RECORDS_UNREACHABLE, actor, programs, wants_json, workflow
+from mentorflow.web.documents import form_pdf
+from mentorflow.web.filling import (
+    FormPage,
+    account_defaults,
+    answers_from_request,
+    draft_formdata,
+    draft_from_request,
+    entry_edit,
+)
 from mentorflow.web.params import read_int
 
 bp = Blueprint("participant", __name__)
@@ -47,6 +56,9 @@ def apply(program_id: str, role: str) -> Any:
         form = found.form
         page = FormPage(found.program, form, title=f"Apply as {found.role_label.lower()}")
         if request.method == "GET":
+            draft = workflow().draft(program_id, form.id, actor())
+            if draft is not None:
+                return _render_draft(page, draft, eligibility=found.eligibility)
             prefill = account_defaults(form, actor())
             return page.render(eligibility=found.eligibility, prefill=prefill)
         return _post(
@@ -54,6 +66,7 @@ def apply(program_id: str, role: str) -> Any:
             form,
             lambda raw: workflow().apply(program_id, role, actor(), raw).id,
             f"Your application to {found.program.title} was sent.",
+            lambda raw: workflow().save_draft(program_id, form.id, actor(), raw),
         )
     except AlreadyEnrolled as exc:
         # Told before the form is filled (200), or when a send is refused (409).
@@ -87,15 +100,47 @@ def enrollment(program_id: str, enrollment_id: str) -> Any:
     )
 
 
+def _render_draft(page: FormPage, draft: DraftSnapshot, **context: Any) -> str:
+    """The form as its kept draft left it, saying when it was saved."""
+    return page.render(formdata=draft_formdata(draft.answers), draft=draft, **context)
+
+
+def _save_draft(page: FormPage, save: Callable[[dict[str, Any]], DraftSnapshot]) -> Any:
+    """Keep the answers as a draft and come back to the form (303), or the form again
+    with the answers over a limit marked (400). Refusals are the engine's, as on sending."""
+    assert page.form is not None  # only forms of their own offer a draft
+    try:
+        draft = save(draft_from_request(page.form))
+    except InvalidAnswers as exc:
+        return page.render(raw={}, error=exc), 400
+    except AlreadyEnrolled:
+        raise
+    except Conflict as exc:  # refused now (say, applications closed): nothing typed lost
+        return page.render(raw={}, conflict=exc), 409
+    except Unavailable as exc:
+        current_app.logger.error("%s %s: %s", request.method, request.path, exc)
+        return page.render(raw={}, conflict=Unavailable(RECORDS_UNREACHABLE)), 503
+    if draft.files_left_out:  # the form itself says when the draft was saved
+        flash("Files are not kept in a draft: attach them again when you send the form.")
+    return redirect(request.path, code=303)
+
+
 def _post(
-    page: FormPage, form: Form | None, act: Callable[[dict[str, Any]], str], done: str
+    page: FormPage,
+    form: Form | None,
+    act: Callable[[dict[str, Any]], str],
+    done: str,
+    save: Callable[[dict[str, Any]], DraftSnapshot] | None = None,
 ) -> Any:
     """Run one engine call with the posted answers; the page again on bad input (400),
     or after an entry was added or removed (200); else on to the enrollment (303), which
-    confirms it with `done` and leads with the next step (or why there is none yet)."""
+    confirms it with `done` and leads with the next step (or why there is none yet).
+    "Save draft" (`save`) keeps the answers unchecked for completeness instead."""
     edited = entry_edit(form)
     if edited is not None:
         return page.render(raw={}, formdata=edited)
+    if save is not None and request.form.get("_draft"):
+        return _save_draft(page, save)
     raw: dict[str, Any] = {}
     try:
         raw, problems = answers_from_request(form, actor())
@@ -125,6 +170,9 @@ def fill(program_id: str, enrollment_id: str, form_id: str) -> Any:
         found.program, found.form, enrollment=found.enrollment, version=found.enrollment.version
     )
     if request.method == "GET":
+        draft = wf.draft(program_id, form_id, actor(), enrollment_id)
+        if draft is not None:  # files already sent stay named, as a draft keeps none
+            return _render_draft(page, draft, stored=found.stored)
         return page.render(stored=found.stored)
     return _post(
         page,
@@ -140,16 +188,56 @@ def fill(program_id: str, enrollment_id: str, form_id: str) -> Any:
             ).enrollment_id
         ),
         f"Saved: {found.form.title}.",
+        lambda raw: wf.save_draft(program_id, form_id, actor(), raw, enrollment_id),
     )
 
 
 @bp.post("/p/<program_id>/enrollments/<enrollment_id>/forms/<form_id>/sign")
 @login_required
-def sign(program_id: str, enrollment_id: str, form_id: str) -> Response:
+def sign(program_id: str, enrollment_id: str, form_id: str) -> Any:
+    """Sign with the full name typed (the engine checks it is the signer's); a paper
+    signature recorded by a coordinator may carry the name on the paper."""
     on_behalf = request.form.get("on_behalf_of") or None
-    workflow().sign(enrollment_id, form_id, actor(), on_behalf_of=on_behalf, program_id=program_id)
-    flash("Your signature was recorded." if on_behalf is None else "Paper signature recorded.")
+    typed = request.form.get("typed_name", "")
+    try:
+        workflow().sign(
+            enrollment_id,
+            form_id,
+            actor(),
+            on_behalf_of=on_behalf,
+            program_id=program_id,
+            typed_name=typed if on_behalf is None else (typed or None),
+        )
+    except InvalidAnswers as exc:
+        form = programs()[program_id].forms[form_id]  # the engine found both to refuse
+        back = url_for("participant.enrollment", program_id=program_id, enrollment_id=enrollment_id)
+        return render_template(
+            "participant/sign.html",
+            form=form,
+            program=programs()[program_id],
+            enrollment_url=back,
+            action=request.path,
+            typed=typed,
+            errors=exc.errors,
+        ), 400
+    title = programs()[program_id].forms[form_id].title
+    if on_behalf is None:
+        flash(f"You signed the {title}.")
+    else:
+        flash(f"The {on_behalf}'s paper signature of the {title} is recorded.")
     return _to_enrollment(program_id, enrollment_id)
+
+
+@bp.get("/p/<program_id>/enrollments/<enrollment_id>/forms/<form_id>/pdf")
+@login_required
+def pdf(program_id: str, enrollment_id: str, form_id: str) -> Response:
+    """The form with its answers and signatures as a PDF, to whoever may read it."""
+    document = workflow().form_document(program_id, enrollment_id, form_id, actor())
+    response = Response(form_pdf(document), mimetype="application/pdf")
+    name = f"{form_id}-{enrollment_id}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/p/<program_id>/enrollments/<enrollment_id>/forms/<form_id>/amend")

@@ -192,6 +192,30 @@ class Signature(Base):
     # Set when a coordinator recorded a signature given on paper by someone else.
     recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
     signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The full name the signer typed to sign (None: a paper signature, or one given
+    # before names were asked for).
+    typed_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    # SHA-256 (hex) of the text signed: the form's answers as rendered, in canonical JSON
+    # (`rules.signatures.signed_text`). None on signatures older than the fingerprint.
+    text_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class Draft(Base):
+    """Answers to a form saved unfinished, by one person, to come back to: one per
+    person, form and enrollment (`enrollment_id` "" for an application, which has no
+    enrollment yet: its form names the program's role). Not checked for completeness;
+    never holds files. Sending the form deletes it."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("person_id", "program_id", "form_id", "enrollment_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    program_id: Mapped[str] = mapped_column(String(63))
+    form_id: Mapped[str] = mapped_column(String(64))
+    # Not a foreign key: "" stands for "no enrollment yet" (an application).
+    enrollment_id: Mapped[str] = mapped_column(String(16), default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Attachment(Base):

@@ -25,6 +25,7 @@ from ..errors import (
     NotFound,
     Unverified,
 )
+from ..records.drafts import clear_draft
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
     Enrollment,
@@ -131,6 +132,8 @@ class WorkflowBase(ServiceBase):
             program, role, applicant, clean, actor, self.clock(), target, recipients
         )
         self._write_applications(session, program, [rows])
+        # The application is sent: the draft of it the applicant kept is done with.
+        clear_draft(session, person.id, program.id, program.roles[role].apply_form, "")
         enrollment = session.get(Enrollment, rows.id)
         assert enrollment is not None  # just written
         return enrollment

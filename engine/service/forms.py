@@ -14,9 +14,11 @@ from ..errors import (
     Conflict,
     Forbidden,
     FormNotOpen,
+    InvalidAnswers,
     MentorflowError,
     NotFound,
 )
+from ..records.drafts import clear_draft
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
     Enrollment,
@@ -35,6 +37,7 @@ from ..rules.access import (
     signing_roles,
 )
 from ..rules.answers import clean_answers
+from ..rules.signatures import MAX_TYPED_NAME, fingerprint, typed_name_problem
 from .applications import mentor_capacity, supervisor_email
 from .core import WorkflowBase
 from .notify import tell_alert, tell_signers
@@ -203,6 +206,7 @@ class FormFilling(WorkflowBase):
             claim_files(session, self.uploads, clean)
             # Whoever must sign it is asked to, once per version of its answers.
             ask_to_sign = bool(form.signatures) and (existing is None or clean != existing.answers)
+            clear_draft(session, actor.person_id, record.program.id, form_id, record.enrollment.id)
             if existing is None:
                 submission = Submission(
                     enrollment_id=record.enrollment.id,
@@ -271,9 +275,17 @@ class FormFilling(WorkflowBase):
         actor: Actor,
         on_behalf_of: str | None = None,
         program_id: str | None = None,
+        typed_name: str | None = None,
     ) -> SubmissionSnapshot:
         """Sign the current submission of a form; signing twice changes nothing. Staff may
-        record a signature given on paper (`on_behalf_of`: the signing role)."""
+        record a signature given on paper (`on_behalf_of`: the signing role).
+
+        Each signature keeps the time, the SHA-256 of the text signed
+        (`rules.signatures.fingerprint`) and `typed_name`: the signer's full name as they
+        typed it to sign, which must be their account's name (`typed_name_problem`;
+        InvalidAnswers keyed `typed_name` otherwise). Pages always pass what was typed;
+        None is for callers where nobody types (commands, tests), and records no name. On
+        a paper signature it is the name on the paper, kept as given."""
         with self.transaction() as session:
             record = self.record(session, enrollment_id, program_id)
             roles = self.roles(record, actor)
@@ -293,6 +305,12 @@ class FormFilling(WorkflowBase):
                 wanted = signing_roles(form, roles)
                 if not wanted:
                     raise Forbidden(f"You are not asked to sign the {form.title}.")
+                if typed_name is not None:
+                    problem = typed_name_problem(typed_name, actor.name)
+                    if problem is not None:
+                        raise InvalidAnswers({"typed_name": problem})
+            name = " ".join(typed_name.split())[:MAX_TYPED_NAME] if typed_name else None
+            digest = fingerprint(form, submission.answers)
             signed = {s.role for s in submission.signatures}
             for role in wanted:
                 if role in signed:
@@ -304,6 +322,8 @@ class FormFilling(WorkflowBase):
                         signer_id=signer,
                         recorded_by_id=actor.person_id if on_behalf_of else None,
                         signed_at=record.now,
+                        typed_name=name,
+                        text_sha256=digest,
                     )
                 )
             self._touch(record)
@@ -344,6 +364,8 @@ class FormFilling(WorkflowBase):
                         "signer_id": s.signer_id,
                         "recorded_by_id": s.recorded_by_id,
                         "signed_at": s.signed_at.isoformat(),
+                        "typed_name": s.typed_name,
+                        "text_sha256": s.text_sha256,
                     }
                     for s in submission.signatures
                 ],

@@ -44,6 +44,8 @@ class SignatureSnapshot:
     signer_id: str | None
     recorded_by_id: str | None  # set when staff recorded a signature given on paper
     signed_at: dt.datetime
+    typed_name: str | None = None  # the full name typed to sign
+    text_sha256: str | None = None  # of the text signed (`rules.signatures.fingerprint`)
 
     @classmethod
     def of(cls, signature: Signature) -> SignatureSnapshot:

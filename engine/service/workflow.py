@@ -7,7 +7,8 @@ posted with a form), `matching` (assigning mentors) and `matching_review` (the m
 `desk` (the coordinator's desk and bulk moves), `outbox` (messages, reminders, mail),
 `monitoring` (reports, recognition, export), `importer` (applications in bulk),
 `answer_tables` (one form's answers as a table),
-`presses` (a form pressed twice does its work once), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
+`presses` (a form pressed twice does its work once), `drafts` (forms saved unfinished),
+`documents` (a form with its signatures, to print), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
 address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
 the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
 out plain, immutable values (`snapshots` for what a write returns).
@@ -19,6 +20,7 @@ from ..rules.access import SYSTEM_ACTOR, Actor
 from .accounts import Accounts
 from .answer_tables import AnswerTables
 from .desk import Desk
+from .documents import Documents
 from .enrollment_pages import EnrollmentPages
 from .importer import Importing
 from .matching_review import Review
@@ -39,6 +41,7 @@ class Workflow(
     Importing,
     Presses,
     AnswerTables,
+    Documents,  # and `drafts`, which it builds on
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 

@@ -281,6 +281,8 @@ def test_the_whole_journey_of_the_general_program(
     contract = page.locator("#form-learning_contract")
     expect(contract).to_contain_text("Prepare the unit's budget request for next year.")
     expect(contract).to_contain_text("Still to sign: mentor, mentee, supervisor.")
+    # A signature is the signer's full name, typed (case and spaces do not matter).
+    contract.get_by_label("Your full name, to sign").fill("maya  MENTEE")
     contract.get_by_role("button", name="Sign as mentee").click()
     page.wait_for_url(ENROLLMENT)
     expect(page.locator("#form-learning_contract")).to_contain_text(
@@ -293,7 +295,10 @@ def test_the_whole_journey_of_the_general_program(
     expect(page.locator("#partners-h + ul")).to_contain_text(MENTEE[1])
     page.get_by_role("link", name=MENTEE[1]).click()
     expect_state(page, "matched")
-    page.locator("#form-learning_contract").get_by_role("button", name="Sign as mentor").click()
+    contract = page.locator("#form-learning_contract")
+    expect(contract).to_contain_text("Signed by maya MENTEE (mentee)")
+    contract.get_by_label("Your full name, to sign").fill(MENTOR[1])
+    contract.get_by_role("button", name="Sign as mentor").click()
     page.wait_for_url(ENROLLMENT)
     expect(page.locator("#form-learning_contract")).to_contain_text("Still to sign: supervisor.")
 
@@ -303,7 +308,9 @@ def test_the_whole_journey_of_the_general_program(
     page = supervisor.page
     page.get_by_role("link", name="Learning contract").click()
     expect_state(page, "matched")
-    page.locator("#form-learning_contract").get_by_role("button", name="Sign as supervisor").click()
+    contract = page.locator("#form-learning_contract")
+    contract.get_by_label("Your full name, to sign").fill(SUPERVISOR[1])
+    contract.get_by_role("button", name="Sign as supervisor").click()
     page.wait_for_url(ENROLLMENT)
     expect_state(page, "contracted")  # 'Learning contract signed by all' is automatic
     expect(page.locator("#form-learning_contract")).to_contain_text("Signed by all")

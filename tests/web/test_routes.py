@@ -56,6 +56,10 @@ def _wrong_login(world: World, scene: Scene, applicant: Applicant, who: Any) -> 
     return MultiDict({"email": unique("nobody"), "password": "wrong password"})
 
 
+def _typed_name(world: World, scene: Scene, applicant: Applicant, who: Any) -> MultiDict:
+    return MultiDict({"typed_name": who.name if who else ""})
+
+
 def _application(world: World, scene: Scene, applicant: Applicant, who: Any) -> MultiDict:
     who = who or world.stranger  # an anonymous visitor is sent to sign in first anyway
     answers = world.apply_answers("mentee", who, unique("boss"))
@@ -252,7 +256,24 @@ TABLE = [
         subject="applicant",
     ),
     # ------------------------------------------------------------ signing
-    Route("POST", E + "/forms/learning_contract/sign", "302 303* 303* 303* 403 404 403 404"),
+    Route(
+        "POST",
+        E + "/forms/learning_contract/sign",
+        "302 303* 303* 303* 403 404 403 404",
+        _typed_name,
+    ),
+    Route(
+        "POST",
+        E + "/forms/learning_contract/sign",
+        "302 400 400 400 403 404 403 404",
+        _data(typed_name="Not My Name Typed"),
+        kept=("Not My Name Typed",),
+        errors=("typed_name",),
+    ),
+    Route("GET", E + "/forms/learning_contract/pdf", "302 200 200 200 200 404 200 404"),
+    # The application is its filler's and the coordinators' to read: not the partner's.
+    Route("GET", E + "/forms/mentee_application/pdf", "302 200 404 404 200 404 200 404"),
+    Route("GET", E + "/forms/mentee_screening/pdf", "302 404 404 404 404 404 404 404"),
     Route(
         "POST",
         E + "/forms/learning_contract/sign",
@@ -413,8 +434,10 @@ def test_route(world: World, route: Route, role: str, status: int, fresh: bool) 
     else:
         data = route.data(world, scene, applicant, who) if route.data else None
         response = browser.post(path, data)
-    page = response.get_data(as_text=True)
+    pdf = response.mimetype == "application/pdf"
+    page = "" if pdf else response.get_data(as_text=True)
     assert response.status_code == status, page[:2000]
+    assert pdf == (status == 200 and path.endswith("/pdf")), response.mimetype
 
     if status == 302:
         assert redirects_to_login(response)
@@ -431,6 +454,7 @@ def test_route(world: World, route: Route, role: str, status: int, fresh: bool) 
         and status not in (204, 302, 303)  # 204: no page at all
         and not route.json
         and "csv" not in path
+        and not pdf  # a document, not a page
     ):
         # Every page served to a signed-in person, refusals too, carries the token.
         assert csrf_token_in(page), "no csrf_token on a page served to a signed-in person"

@@ -4,17 +4,25 @@ Of the learning contract of the small program (signed by mentor, mentee and supe
 each party signs in their own role only; a coordinator or an admin records a paper
 signature in the signer's name; nobody else may, and nobody signs for a role the form
 does not ask for. A refusal writes nothing. Once every signature is given the form is
-locked: no edit changes what was signed.
+locked: no edit changes what was signed. A signature keeps the full name the signer
+typed (their account's name, ignoring case and spaces), the SHA-256 of the text signed
+(the form's answers as rendered, in canonical JSON) and the time.
 """
 
 from __future__ import annotations
 
-import pytest
+import hashlib
+import json
 
-from mentorflow.engine.errors import Forbidden, FormNotOpen, NotFound
+import pytest
+from sqlalchemy import select
+
+from mentorflow.engine.errors import Forbidden, FormNotOpen, InvalidAnswers, NotFound
+from mentorflow.engine.records.store import Event
 from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.rules.signatures import fingerprint, signed_text
 from mentorflow.engine.service.workflow import Workflow
-from tests.conftest import People
+from tests.conftest import Clock, People
 from tests.engine.service.test_forms import CONTRACT, PROGRAM, Pair, matched
 
 FORM = "learning_contract"
@@ -168,3 +176,74 @@ def test_one_person_in_two_signing_roles_signs_in_both(workflow: Workflow, peopl
         ("mentor", mentor.person_id, coordinator.person_id),
         ("supervisor", mentor.person_id, None),
     }
+
+
+def test_a_signature_keeps_the_typed_name_the_hash_of_the_text_and_the_time(
+    workflow: Workflow, cast: dict[str, Actor], clock: Clock
+) -> None:
+    enrollment_id: str = cast["enrollment"]  # type: ignore[assignment]
+    clock.advance(0.25)
+    snapshot = workflow.sign(enrollment_id, FORM, cast["mentee"], typed_name="  ada   MENTEE ")
+    (signature,) = snapshot.signatures
+    assert signature.typed_name == "ada MENTEE"  # as typed, spaces tidied
+    assert signature.signed_at == clock.now
+    form = workflow.programs[PROGRAM].forms[FORM]
+    text = signed_text(form, CONTRACT)
+    # The text signed is what the page shows, labels and answers, in canonical JSON.
+    assert json.loads(text) == {
+        "form": FORM,
+        "title": "Learning contract",
+        "answers": [["Goals", json.loads(text)["answers"][0][1]]],
+    }
+    assert "Lead a budget meeting" in text
+    assert signature.text_sha256 == hashlib.sha256(text.encode()).hexdigest()
+    assert signature.text_sha256 != fingerprint(form, EDITED)  # other answers, other hash
+
+
+NAMES = [
+    # (typed, refused because)
+    ("", "Type your full name"),
+    ("   ", "Type your full name"),
+    ("Ada", "as your account gives it (Ada Mentee)"),
+    ("Max Mentor", "as your account gives it"),
+    ("x" * 201, "at most 200"),
+]
+
+
+@pytest.mark.parametrize(("typed", "why"), NAMES)
+def test_a_typed_name_that_is_not_the_signers_is_refused_with_the_reason(
+    workflow: Workflow, cast: dict[str, Actor], typed: str, why: str
+) -> None:
+    enrollment_id: str = cast["enrollment"]  # type: ignore[assignment]
+    with pytest.raises(InvalidAnswers) as caught:
+        workflow.sign(enrollment_id, FORM, cast["mentee"], typed_name=typed)
+    assert why in caught.value.errors["typed_name"]
+    unsigned = workflow.sign(enrollment_id, FORM, cast["mentor"], typed_name="max mentor")
+    assert [s.role for s in unsigned.signatures] == ["mentor"]  # the refusal wrote nothing
+
+
+def test_a_paper_signature_keeps_the_name_on_the_paper_unchecked(
+    workflow: Workflow, cast: dict[str, Actor]
+) -> None:
+    enrollment_id: str = cast["enrollment"]  # type: ignore[assignment]
+    snapshot = workflow.sign(
+        enrollment_id, FORM, cast["coordinator"], on_behalf_of="supervisor", typed_name="S. Super"
+    )
+    (signature,) = snapshot.signatures
+    assert signature.typed_name == "S. Super"
+    assert signature.text_sha256 == fingerprint(workflow.programs[PROGRAM].forms[FORM], CONTRACT)
+
+
+def test_an_amendment_keeps_the_signed_names_and_hashes_in_the_history(
+    workflow: Workflow, cast: dict[str, Actor]
+) -> None:
+    enrollment_id: str = cast["enrollment"]  # type: ignore[assignment]
+    workflow.sign(enrollment_id, FORM, cast["mentee"], typed_name="Ada Mentee")
+    amended = workflow.amend(enrollment_id, FORM, cast["coordinator"])
+    assert amended.signatures == ()
+    with workflow.db.session() as session:
+        event = session.scalars(select(Event).where(Event.kind == "amend")).one()
+    assert event.answers is not None
+    [kept] = event.answers["signatures"]
+    assert kept["typed_name"] == "Ada Mentee"
+    assert kept["text_sha256"] == fingerprint(workflow.programs[PROGRAM].forms[FORM], CONTRACT)
