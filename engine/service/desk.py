@@ -305,6 +305,8 @@ def waiting_on(program: Program, found: Iterable[Queue]) -> tuple[Waiting, ...]:
         lifecycle = program.lifecycle_of(queue.role)
         if queue.state not in lifecycle.states:
             continue
+        if queue.role == "mentor" and queue.state in program.mentor_states():
+            continue  # mentors who can take mentees wait for matching, not for a step
         forward = [t for t in lifecycle.leaving(queue.state) if not is_setback(lifecycle, t)]
         if not forward:
             continue

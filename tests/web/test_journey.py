@@ -52,7 +52,7 @@ def enrollment_id(page: Page) -> str:
 
 
 def transition_item(page: Page, transition: str) -> Locator:
-    return page.locator(f'li.transition[data-transition="{transition}"]')
+    return page.locator(f'.transition[data-transition="{transition}"]')
 
 
 def take(page: Page, label: str) -> None:
