@@ -347,7 +347,7 @@ class Browser:
     def get(self, path: str) -> bytes:
         answer = self.send("GET", path)
         if answer.status != 200:
-            raise Missing(f"GET {path}: {answer.status}")
+            raise Missing(f"GET {path}: {answer.status} {said(answer.page)}")
         return answer.page
 
     def post(self, form: Form, answers: dict[str, Any]) -> Answer:

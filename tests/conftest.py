@@ -58,6 +58,15 @@ def reset_postgres(url: str) -> None:
     engine_.dispose()
 
 
+def module_database_url(kind: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database for a module's tests: a new SQLite file, or the (emptied) PostgreSQL one."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db')}/mentorflow.db"
+    assert POSTGRES_URL
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
 @pytest.fixture(params=DATABASES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

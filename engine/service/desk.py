@@ -404,29 +404,19 @@ class Desk(WorkflowBase):
         now = self.clock()
         with self.reading() as session:
             counted = queues(session, program)
-            found, total = search(
-                session,
-                program,
-                role=role,
-                state=state,
-                text=text,
-                sort=sort,
-                limit=PAGE_SIZE,
-                offset=(page - 1) * PAGE_SIZE,
-            )
+
+            def page_of(n: int) -> tuple[list[Enrollment], int]:
+                offset = (n - 1) * PAGE_SIZE
+                return search(
+                    session, program, role=role, state=state, text=text, sort=sort,
+                    limit=PAGE_SIZE, offset=offset,
+                )  # fmt: skip
+
+            found, total = page_of(page)
             last = max(1, -(-total // PAGE_SIZE))
-            if page > last:
+            if page > last:  # fewer match now than when the link was made: the last page
                 page = last
-                found, total = search(
-                    session,
-                    program,
-                    role=role,
-                    state=state,
-                    text=text,
-                    sort=sort,
-                    limit=PAGE_SIZE,
-                    offset=(page - 1) * PAGE_SIZE,
-                )
+                found, total = page_of(page)
             return DeskPage(
                 program=program,
                 queues=tuple(counted),

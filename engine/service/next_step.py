@@ -15,6 +15,7 @@ from typing import Literal
 
 from ..definition.program import Form, Lifecycle, Transition
 from ..records.enrollment import EnrollmentRecord
+from ..rules.access import acts_as_staff
 from ..rules.guards import blocked_reasons
 
 NextKind = Literal["fill", "sign", "take", "blocked", "wait", "ended", "nothing"]
@@ -102,5 +103,8 @@ def next_step(
             return NextStep("wait", text, transition=transition, reasons=reasons)
         text = f"Waiting for {_who(transition.by)} to {transition.label[0].lower()}"
         text += transition.label[1:] + "."
-        return NextStep("wait", text, transition=transition, reasons=reasons)
+        # Why someone else's step is blocked may name forms this viewer may not read
+        # (the partner's evaluation): only staff are told.
+        shown = reasons if acts_as_staff(roles) else ()
+        return NextStep("wait", text, transition=transition, reasons=shown)
     return NextStep("nothing", "Nothing waits on you here right now.")

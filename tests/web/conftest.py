@@ -31,7 +31,13 @@ from mentorflow.engine.service import people as people_module
 from mentorflow.engine.service import throttle
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web import create_app
-from tests.conftest import DATABASES, POSTGRES_URL, SMALL, Clock, People, reset_postgres
+from tests.conftest import (
+    DATABASES,
+    SMALL,
+    Clock,
+    People,
+    module_database_url,
+)
 from tests.support import sample_answers, unique
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,11 +53,7 @@ TOKEN = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
 
 @pytest.fixture(scope="module", params=DATABASES)
 def web_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db')}/mentorflow.db"
-    assert POSTGRES_URL
-    reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    return module_database_url(request.param, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

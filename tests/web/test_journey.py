@@ -497,7 +497,7 @@ def test_every_input_of_the_apply_form_has_a_label(
     expect(page.locator("[aria-invalid]")).to_have_count(0)  # nothing is wrong yet
     expect(page.locator('[aria-describedby="None"]')).to_have_count(0)
     # and after a failed submission, with errors beside the fields
-    page.locator("form.generated button[type=submit]").click()
+    page.locator("form.generated button.primary").click()
     expect(page.locator("#summary")).to_be_visible()
     assert page.locator("input, select, textarea").evaluate_all(UNLABELLED) == []
     invalid = page.locator('[aria-invalid="true"]')

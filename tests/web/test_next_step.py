@@ -152,3 +152,15 @@ def test_contract_goals_read_as_a_list(world: World) -> None:
     wf.submit(scene.mentee_id, "learning_contract", scene.mentee, contract)
     page = _page(world, scene.mentee, scene.mentee_id)
     assert re.search(r"1\. [^\n<]*Learn budgeting[^\n<]*\n2\. [^\n<]*Present to the board", page)
+
+
+def test_why_someone_elses_step_waits_is_not_told_to_a_participant(world: World) -> None:
+    # Completing waits on the mentor's evaluation, which the mentee may not read.
+    scene, wf = world.active_scene(), world.workflow
+    for form in ("check_in", "mentee_evaluation"):
+        wf.submit(scene.mentee_id, form, scene.mentee, world.sample(form))
+    mentee = next_step_of(_page(world, scene.mentee, scene.mentee_id))
+    assert mentee.startswith("wait: Waiting for a coordinator to complete the relationship")
+    assert "Mentor evaluation" not in mentee
+    staff = next_step_of(_page(world, world.coordinator, scene.mentee_id))
+    assert "the Mentor evaluation has not been submitted yet" in staff

@@ -282,6 +282,7 @@ def test_the_readme_walk_through_in_a_browser(
     submit_and_land(page, "Send application")
     mentor_id = enrollment_id(page)
     expect_state(page, "applied")
+    audit.check(mentor, "enrollment-applied-mentor")
 
     # 3. Screen both as the coordinator, who starts at the desk ----------------------------
     coordinator = browsers(*COORDINATOR)
@@ -376,6 +377,7 @@ def test_the_readme_walk_through_in_a_browser(
     audit.check(coordinator, "enrollment-contracted-blocked")
     page.locator("#form-learning_contract").get_by_role("button", name="Amend").click()
     expect(page.locator(".confirmation")).to_contain_text("Reopened as an amendment")
+    audit.check(coordinator, "amendment-form")
     tick(page, "The mentee's supervisor has agreed to release time for these meetings")
     submit_and_land(page, "Save")
     expect(page.locator("#form-learning_contract")).to_contain_text(
@@ -463,6 +465,10 @@ def test_the_readme_walk_through_in_a_browser(
     audit.check(coordinator, "outbox")
     mentee.page.goto("/me")
     audit.check(mentee, "me-mentee")
+    mentor.page.goto("/me")
+    audit.check(mentor, "me-mentor")
+    mentor.page.goto(f"/p/{PROGRAM}/enrollments/{mentor_id}")
+    audit.check(mentor, "enrollment-mentor-own")
 
     for visitor in (mentee, mentor, supervisor, coordinator, nia, ed):
         assert not visitor.server_errors, visitor.server_errors

@@ -32,7 +32,14 @@ from mentorflow.engine.records.store import Enrollment, Event, Pairing
 from mentorflow.engine.rules.access import may_read, mentees_of, relations
 from mentorflow.engine.rules.answers import clean_answers
 from mentorflow.engine.service.workflow import Workflow
-from tests.conftest import DATABASES, POSTGRES_URL, ROOT, SMALL, Clock, People, reset_postgres
+from tests.conftest import (
+    DATABASES,
+    ROOT,
+    SMALL,
+    Clock,
+    People,
+    module_database_url,
+)
 from tests.support import (
     TODAY,
     Cast,
@@ -68,13 +75,7 @@ def programs() -> dict[str, engine.Program]:
 def db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('walk')}/mentorflow.db"
-    else:
-        assert POSTGRES_URL
-        reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
-    database = Database(url)
+    database = Database(module_database_url(request.param, tmp_path_factory))
     yield database
     database.dispose()
 

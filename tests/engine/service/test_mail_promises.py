@@ -15,7 +15,13 @@ from mentorflow.engine.definition.promises import MailPromise, mail_promises
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import Enrollment, Event, OutboxMessage
 from mentorflow.engine.service.workflow import Workflow
-from tests.conftest import DATABASES, POSTGRES_URL, ROOT, Clock, People, reset_postgres
+from tests.conftest import (
+    DATABASES,
+    ROOT,
+    Clock,
+    People,
+    module_database_url,
+)
 from tests.support import Cast, Walk, make_cast, plan, walk_to
 
 EXAMPLES = engine.load_paths([ROOT / "definitions"])
@@ -33,13 +39,7 @@ IN_WORDS = [
 def db(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('promises')}/mentorflow.db"
-    else:
-        assert POSTGRES_URL
-        reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
-    database = Database(url)
+    database = Database(module_database_url(request.param, tmp_path_factory))
     yield database
     database.dispose()
 
