@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mentorflow.engine.definition.program import Program
-from tests.conftest import People
+from tests.conftest import DATABASES, People, module_database_url
 from tests.support import sample_answers
 from tests.web.browser_fixtures import (
     ROOT,
@@ -96,6 +96,14 @@ class Audit:
             self.problems.append(f"{name} at 320px: the page is {wider}px wider than the screen")
         page.set_viewport_size({"width": 1280, "height": 900})
         self.pages += 1
+
+
+@pytest.fixture(params=DATABASES[-1:])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database, not each: what axe-core and the screenshots see does not depend on
+    it, and the walk takes a minute and a half. PostgreSQL, the production database,
+    when it is there (always in CI)."""
+    return module_database_url(request.param, tmp_path_factory)
 
 
 @pytest.fixture
