@@ -270,7 +270,6 @@ class Tally:
         self.failed_steps: list[str] = []
         self.conflicts = 0
         self.throttled = 0
-        self.answers_lost_with_a_worker = 0  # steps done whose answer a killed worker lost
         # what the server accepted (a 303), to be found in the records afterwards
         self.applied: list[tuple[str, str, str]] = []  # (email, role, enrollment id)
         self.moved: list[tuple[str, str]] = []  # (enrollment id, transition)
@@ -507,17 +506,7 @@ def apply(browser: Browser, role: str, answers: dict[str, Any]) -> str:
 
 def move(browser: Browser, enrollment: str, transition: str, answers: dict[str, Any]) -> None:
     base = f"/p/{PROGRAM}/enrollments/{enrollment}"
-    try:
-        answer = browser.fill(f"{base}/transitions/{transition}", answers)
-    except Missing:
-        # A worker killed after the step was written but before its answer was sent: the
-        # press is retried, waits on the dead one (409), and the step's page is then no
-        # longer offered. A person looks at the enrollment, as this does; the records
-        # check at the end still counts the step once.
-        if f'data-event="{transition}"'.encode() not in browser.get(base):
-            raise
-        browser.tally.count("answers_lost_with_a_worker")
-        answer = Answer(303, base, b"")
+    answer = browser.fill(f"{base}/transitions/{transition}", answers)
     if answer.status != 303:
         raise Missing(f"{transition}: {answer.status} {said(answer.page)}")
     browser.tally.add("moved", (enrollment, transition))

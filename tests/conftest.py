@@ -18,6 +18,7 @@ from mentorflow.engine.records.store import StaffRole
 from mentorflow.engine.rules.access import Actor, actor_for
 from mentorflow.engine.service import people as people_module
 from mentorflow.engine.service.people import get_or_create_person, hash_password
+from mentorflow.engine.service.session import PRESSING
 from mentorflow.engine.service.workflow import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,3 +151,11 @@ class People:
 @pytest.fixture
 def people(db: Database) -> People:
     return People(db)
+
+
+@pytest.fixture(autouse=True)
+def _no_press_left_over() -> Iterator[None]:
+    """A test that claims a form press and never finishes it (as a dead server would)
+    leaves nothing that marks a press in the next test run on this thread."""
+    yield
+    PRESSING.set(None)

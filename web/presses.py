@@ -11,12 +11,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, current_app, g, redirect, request, session
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from mentorflow.engine.errors import Unavailable
+from mentorflow.engine.errors import AlreadyEnrolled, MentorflowError, Unavailable
 from mentorflow.web.boundary import workflow
 
 ONCE = "once"  # the hidden input's name
@@ -42,6 +42,30 @@ def _presser() -> str:
     return f"visitor:{session.get(VISITOR, '')}"
 
 
+def _where_it_stands() -> str:
+    """For a press done whose answer was lost: the enrollment the form belongs to (its
+    address begins with the enrollment's; an application's is the one it made), else the
+    person's own enrollments."""
+    parts = request.path.split("/")
+    if len(parts) > 4 and parts[1] == "p" and parts[3] == "enrollments":
+        return "/".join(parts[:5])
+    if (
+        len(parts) == 5
+        and parts[1] == "p"
+        and parts[3] == "apply"
+        and current_user.is_authenticated
+    ):
+        try:
+            workflow().apply_page(parts[2], parts[4], current_user.actor)
+        except AlreadyEnrolled as exc:
+            return url_for(
+                "participant.enrollment", program_id=parts[2], enrollment_id=exc.enrollment_id
+            )
+        except MentorflowError:
+            pass
+    return url_for("participant.me")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["form_keys"] = form_keys
 
@@ -54,8 +78,11 @@ def init_app(app: Flask) -> None:
             return None
         presser = _presser()
         earlier = workflow().first_press(key, presser)
-        if earlier is not None:
+        if earlier is not None and earlier.led_somewhere:
             return redirect(earlier.location, code=303)
+        if earlier is not None:  # done, but its server died before saying where it led
+            flash("This form was sent already; here is where things stand.")
+            return redirect(_where_it_stands(), code=303)
         g.press = (key, presser)
         return None
 
@@ -71,3 +98,9 @@ def init_app(app: Flask) -> None:
             except Unavailable as exc:  # the key is taken over after a minute
                 current_app.logger.error("The press of %s was not recorded: %s", request.path, exc)
         return response
+
+    @app.teardown_request
+    def pressing_over(_: BaseException | None) -> None:
+        # However the request ended (an unhandled error skips after_request), nothing
+        # it set may mark a press that a later request on this thread does not do.
+        workflow().pressing_over()

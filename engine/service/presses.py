@@ -7,6 +7,11 @@ tabs) is sent to that place instead of doing the work again; while the first is 
 being worked on, the second waits for it. A press whose work led nowhere (a form sent
 back for its answers, a refusal) gives its key back, so the same page can be sent again.
 
+The work and its press are written together: every transaction committed while a press
+is being worked on marks it done in that same transaction, so a server killed between the
+work and its answer leaves a press known done (a resend is sent to where things stand),
+never one a later press takes over and does a second time.
+
 The key lives in the database, so this holds across app servers and their workers. It is
 kept under the hash of who pressed it and the key, so one person's key means nothing to
 anyone else, and a key never read back from a page is never stored.
@@ -23,7 +28,7 @@ from sqlalchemy import delete, update
 
 from ..errors import Clashed, Conflict
 from ..records.store import FormPress
-from .session import ServiceBase
+from .session import PRESSING, WORK_WRITTEN, ServiceBase
 
 KEPT = dt.timedelta(days=1)  # a press remembered this long; a resend after it is new
 # A first press still unfinished after this long died with its server (a killed
@@ -40,9 +45,14 @@ STILL_SENDING = (
 
 @dataclass(frozen=True)
 class EarlierPress:
-    """The same form was pressed before, and its press led here."""
+    """The same form was pressed before, and its press led here; `location` is empty when
+    its work was written but its server died before saying where it led."""
 
     location: str
+
+    @property
+    def led_somewhere(self) -> bool:
+        return self.location != WORK_WRITTEN
 
 
 def press_hash(key: str, presser: str) -> str:
@@ -58,11 +68,13 @@ class Presses(ServiceBase):
         seconds for an earlier press that is still being worked on; Conflict (409) when it
         is not done by then."""
         hashed = press_hash(key, presser)
+        PRESSING.set(None)  # whatever an earlier request on this thread left
         give_up = time.monotonic() + wait
         while True:
             try:
                 with self.transaction() as session:
                     session.add(FormPress(key_hash=hashed, created_at=self.clock()))
+                PRESSING.set(hashed)
                 return None
             except Clashed:
                 pass  # pressed before: see how far that press got
@@ -72,9 +84,13 @@ class Presses(ServiceBase):
             if earlier is None:
                 continue  # given back a moment ago: claim it again
             location, created_at = earlier
-            if location is not None:
+            abandoned = self.clock() - created_at > ABANDONED
+            if location is not None and location != WORK_WRITTEN:
                 return EarlierPress(location)
-            if self.clock() - created_at > ABANDONED and self._take_over(hashed, created_at):
+            if location == WORK_WRITTEN and (abandoned or time.monotonic() >= give_up):
+                return EarlierPress(location)  # done; where it led died with its server
+            if location is None and abandoned and self._take_over(hashed, created_at):
+                PRESSING.set(hashed)
                 return None
             if time.monotonic() >= give_up:
                 raise Conflict(STILL_SENDING)
@@ -102,11 +118,19 @@ class Presses(ServiceBase):
         older than a day are forgotten here too."""
         hashed = press_hash(key, presser)
         now = self.clock()
+        PRESSING.set(None)
         with self.transaction() as session:
             found = session.get(FormPress, hashed)
             if found is not None:
-                if location is None:
+                if location is None and found.location != WORK_WRITTEN:
                     session.delete(found)
+                elif location is None:
+                    pass  # led nowhere, but its work was written: never done again
                 else:
                     found.location = location[:2000]
             session.execute(delete(FormPress).where(FormPress.created_at < now - KEPT))
+
+    def pressing_over(self) -> None:
+        """The request is over, however it ended: nothing it leaves behind marks a press
+        (a worker's next request must not mark a press it does not do)."""
+        PRESSING.set(None)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Self
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -30,6 +32,7 @@ from ..records.database import Database, failed
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import (
     Enrollment,
+    FormPress,
     utcnow,
 )
 from ..rules.access import (
@@ -37,6 +40,14 @@ from ..rules.access import (
     relations,
 )
 from ..settings import Identity
+
+# The press of a form (presses.py) whose work this request does, by its key's hash. Each
+# write committed while it is set marks the press done in the same transaction, so a press
+# whose answer dies with its server is never done a second time. Set by `first_press`,
+# cleared by `press_done` and `pressing_over`.
+PRESSING: ContextVar[str | None] = ContextVar("pressing", default=None)
+# Where a press stands once its work is written and before its answer is known.
+WORK_WRITTEN = ""
 
 OPEN_DESK = "open its desk"
 # One sentence for an enrollment that does not exist and one the asker may not see, so a
@@ -100,6 +111,14 @@ class ServiceBase:
         try:
             with session.begin():
                 yield session
+                pressed = PRESSING.get()
+                if pressed is not None:
+                    session.execute(
+                        update(FormPress)
+                        .where(FormPress.key_hash == pressed, FormPress.location.is_(None))
+                        .values(location=WORK_WRITTEN)
+                        .execution_options(synchronize_session=False)
+                    )
         except StaleDataError:
             raise StaleVersion() from None
         except OperationalError as exc:

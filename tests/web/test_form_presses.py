@@ -156,3 +156,44 @@ def test_a_key_is_its_pressers_alone(world: World) -> None:
     assert (mine.status_code, answered.status_code) == (303, 303)
     assert mine.location != answered.location
     assert count(world, Enrollment, Enrollment.person_id == other.who.person_id) == 1  # type: ignore[union-attr]
+
+
+def test_a_press_whose_answer_died_with_its_server_is_not_done_again(
+    world: World, web_clock: Any, monkeypatch: Any
+) -> None:
+    # The worker wrote the check-in, then was killed before it recorded where the press
+    # led. A resend of the page, even after the minute that lets a press take a dead
+    # one's key over, finds the work written in the same transaction: no second entry.
+    scene = world.active_scene()
+    url = f"/p/{GENERAL}/enrollments/{scene.mentee_id}/forms/check_in"
+    mentee = world.browser(scene.mentee)
+    page = mentee.get(url).get_data(as_text=True)
+    data = form_data(world.program, "check_in", world.sample("check_in"))
+    data["version"] = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    key = key_on(page)
+    with monkeypatch.context() as killed:
+        killed.setattr(world.workflow, "press_done", lambda *_: None)
+        assert press(mentee, url, data, key).status_code == 303  # an answer never received
+    web_clock.advance(2 / (24 * 60))
+    again = press(mentee, url, data, key)
+    assert again.status_code == 303
+    assert again.location == f"/p/{GENERAL}/enrollments/{scene.mentee_id}"
+    entries = (Submission.enrollment_id == scene.mentee_id, Submission.form_id == "check_in")
+    assert count(world, Submission, *entries) == 1
+    landed = mentee.get(again.location).get_data(as_text=True)
+    assert "This form was sent already" in landed
+
+
+def test_an_application_whose_answer_died_leads_to_the_enrollment_it_made(
+    world: World, web_clock: Any, monkeypatch: Any
+) -> None:
+    browser, url, data = _applicant(world)
+    key = key_on(browser.get(url).get_data(as_text=True))
+    with monkeypatch.context() as killed:
+        killed.setattr(world.workflow, "press_done", lambda *_: None)
+        made = press(browser, url, data, key)
+    web_clock.advance(2 / (24 * 60))
+    again = press(browser, url, data, key)
+    assert (made.status_code, again.status_code) == (303, 303)
+    assert again.location == made.location  # the enrollment the first press made
+    assert count(world, Enrollment, Enrollment.person_id == browser.who.person_id) == 1  # type: ignore[union-attr]

@@ -94,3 +94,51 @@ def test_presses_are_forgotten_after_a_day(workflow: Workflow, clock: Clock) -> 
     workflow.press_done("another", ME, "/also")
     assert _kept(workflow) == 1
     assert workflow.first_press(KEY, ME) is None  # a resend after a day is a new press
+
+
+def test_work_written_under_a_press_marks_it_done_in_the_same_transaction(
+    workflow: Workflow,
+) -> None:
+    assert workflow.first_press(KEY, ME) is None
+    with workflow.transaction():
+        pass  # the press's work, written
+    workflow.pressing_over()  # its server died before saying where it led
+    earlier = workflow.first_press(KEY, ME, wait=0)  # no wait: the work is known done
+    assert earlier is not None and not earlier.led_somewhere
+    workflow.press_done(KEY, ME, None)  # even a press that led nowhere is not redone
+    assert _kept(workflow) == 1
+
+
+def test_work_rolled_back_leaves_the_press_unfinished(workflow: Workflow) -> None:
+    assert workflow.first_press(KEY, ME) is None
+    with pytest.raises(RuntimeError), workflow.transaction():
+        raise RuntimeError("refused half way")
+    with pytest.raises(Conflict):
+        workflow.first_press(KEY, ME, wait=0)  # still being worked on, as far as anyone knows
+    workflow.pressing_over()
+
+
+def test_a_request_after_the_press_marks_nothing(workflow: Workflow) -> None:
+    assert workflow.first_press(KEY, ME) is None
+    workflow.pressing_over()
+    with workflow.transaction():
+        pass  # another request's write on the same thread
+    with pytest.raises(Conflict):
+        workflow.first_press(KEY, ME, wait=0)
+
+
+def test_a_second_press_waits_for_where_written_work_led(workflow: Workflow) -> None:
+    # Between the work's commit and `press_done` the press is known done but not where it
+    # led: a second press waits for that, rather than landing somewhere else.
+    assert workflow.first_press(KEY, ME) is None
+    with workflow.transaction():
+        pass
+    workflow.pressing_over()
+    found: list[EarlierPress | None] = []
+    second = threading.Thread(target=lambda: found.append(workflow.first_press(KEY, ME, wait=20)))
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()
+    workflow.press_done(KEY, ME, "/p/x/enrollments/1")
+    second.join(20)
+    assert found == [EarlierPress("/p/x/enrollments/1")]
