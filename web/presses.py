@@ -63,6 +63,9 @@ def _where_it_stands() -> str:
             )
         except MentorflowError:
             pass
+    if len(parts) > 2 and parts[1] == "p" and current_user.is_authenticated:
+        if parts[2] in current_user.actor.coordinator_of:  # a staff page: their desk
+            return url_for("coordinator.desk", program_id=parts[2])
     return url_for("participant.me")
 
 
@@ -94,7 +97,7 @@ def init_app(app: Flask) -> None:
             # other answer gives the key back, so the page may be sent again.
             location = response.location if response.status_code == 303 else None
             try:
-                workflow().press_done(*press, location)
+                workflow().press_done(*press, location, _where_it_stands())
             except Unavailable as exc:  # the key is taken over after a minute
                 current_app.logger.error("The press of %s was not recorded: %s", request.path, exc)
         return response

@@ -112,10 +112,14 @@ class Presses(ServiceBase):
             )
             return bool(getattr(taken, "rowcount", 0) == 1)
 
-    def press_done(self, key: str, presser: str, location: str | None) -> None:
+    def press_done(
+        self, key: str, presser: str, location: str | None, fallback: str | None = None
+    ) -> None:
         """The first press of a key is over: record where it led, or, when it led nowhere
-        (`location` None), give the key back so the same form may be sent again. Presses
-        older than a day are forgotten here too."""
+        (`location` None), give the key back so the same form may be sent again; unless
+        its work was written (a page of results, say): then a resend goes to `fallback`,
+        where things stand, and nothing is done again. Presses older than a day are
+        forgotten here too."""
         hashed = press_hash(key, presser)
         now = self.clock()
         PRESSING.set(None)
@@ -125,7 +129,7 @@ class Presses(ServiceBase):
                 if location is None and found.location != WORK_WRITTEN:
                     session.delete(found)
                 elif location is None:
-                    pass  # led nowhere, but its work was written: never done again
+                    found.location = (fallback or WORK_WRITTEN)[:2000]
                 else:
                     found.location = location[:2000]
             session.execute(delete(FormPress).where(FormPress.created_at < now - KEPT))

@@ -105,14 +105,19 @@ def test_an_application_pressed_twice_at_the_same_moment_leads_both_to_one_place
     assert count(world, Enrollment, Enrollment.person_id == browser.who.person_id) == 1  # type: ignore[union-attr]
 
 
-def test_a_check_in_pressed_twice_is_one_entry(world: World) -> None:
+def _check_in_page(world: World) -> tuple[Any, Browser, str, dict[str, Any], str]:
+    """A started pair's check-in form as the mentee opened it: its answers and its key."""
     scene = world.active_scene()
     url = f"/p/{GENERAL}/enrollments/{scene.mentee_id}/forms/check_in"
     mentee = world.browser(scene.mentee)
     page = mentee.get(url).get_data(as_text=True)
     data = form_data(world.program, "check_in", world.sample("check_in"))
     data["version"] = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    key = key_on(page)
+    return scene, mentee, url, data, key_on(page)
+
+
+def test_a_check_in_pressed_twice_is_one_entry(world: World) -> None:
+    scene, mentee, url, data, key = _check_in_page(world)
     press_twice(mentee, url, data, key)
     entries = (Submission.enrollment_id == scene.mentee_id, Submission.form_id == "check_in")
     assert count(world, Submission, *entries) == 1
@@ -164,13 +169,7 @@ def test_a_press_whose_answer_died_with_its_server_is_not_done_again(
     # The worker wrote the check-in, then was killed before it recorded where the press
     # led. A resend of the page, even after the minute that lets a press take a dead
     # one's key over, finds the work written in the same transaction: no second entry.
-    scene = world.active_scene()
-    url = f"/p/{GENERAL}/enrollments/{scene.mentee_id}/forms/check_in"
-    mentee = world.browser(scene.mentee)
-    page = mentee.get(url).get_data(as_text=True)
-    data = form_data(world.program, "check_in", world.sample("check_in"))
-    data["version"] = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    key = key_on(page)
+    scene, mentee, url, data, key = _check_in_page(world)
     with monkeypatch.context() as killed:
         killed.setattr(world.workflow, "press_done", lambda *_: None)
         assert press(mentee, url, data, key).status_code == 303  # an answer never received

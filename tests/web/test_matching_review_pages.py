@@ -81,10 +81,14 @@ def test_confirm_all_confirms_every_page_with_one_press(
         "state": "matched",
         "partners": [pool.ben.enrollment_id],
     }
-    # the same press once more: the run reviewed is gone (everyone matched), nothing done
+    # the same press once more (its one-time key): sent already, to the desk, nothing done
     again = browser.post(PAGE, fields)
-    assert again.status_code == 409
-    assert "no longer those you reviewed" in again.get_data(as_text=True)
+    assert again.status_code == 303 and again.location.endswith("/coordinator")
+    # the same review from a second tab (its own key): the run reviewed is gone
+    fields["once"] = "a-second-tab"
+    other = browser.post(PAGE, fields)
+    assert other.status_code == 409
+    assert "no longer those you reviewed" in other.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
