@@ -48,7 +48,8 @@ def check_ins(workflow: Workflow, enrollment_id: str) -> list[tuple[str | None, 
         return sorted((s.author_id, s.answers["met_on"]) for s in rows)
 
 
-def matched(workflow: Workflow, people: People) -> Pair:
+def matched(workflow: Workflow, people: People, supervisor: str = "sam.super@example.gov") -> Pair:
+    """Ada and Max, matched; `supervisor`: the address Ada names as her supervisor's."""
     mentee = people.person("ada@example.gov", "Ada Mentee")
     mentor = people.person("max@example.gov", "Max Mentor")
     coordinator = people.person("cora@example.gov", "Cora", coordinates=PROGRAM)
@@ -60,7 +61,7 @@ def matched(workflow: Workflow, people: People) -> Pair:
         {
             "name": "Ada Mentee",
             "email": mentee.email,
-            "supervisor_email": "sam.super@example.gov",
+            "supervisor_email": supervisor,
             "years_of_service": "1.5",
             "interests": ["Leadership"],
             "style": "hands_on",

@@ -144,34 +144,12 @@ def test_a_form_signed_by_everyone_is_locked(
 def test_one_person_in_two_signing_roles_signs_in_both(workflow: Workflow, people: People) -> None:
     # The mentee names their mentor as supervisor too; the coordinator has already
     # recorded the mentor's signature given on paper. Signing then gives the one left.
-    mentee = people.person("ada@example.gov", "Ada Mentee")
-    mentor = people.person("max@example.gov", "Max Mentor")
-    coordinator = people.person("cora@example.gov", "Cora", coordinates=PROGRAM)
-    enrollment = workflow.apply(
-        PROGRAM,
-        "mentee",
-        mentee,
-        {
-            "name": "Ada Mentee",
-            "email": mentee.email,
-            "supervisor_email": mentor.email,
-            "years_of_service": "1.5",
-            "interests": ["Leadership"],
-            "style": "hands_on",
-        },
-    )
-    mentoring = workflow.apply(
-        PROGRAM,
-        "mentor",
-        mentor,
-        {"name": "Max Mentor", "expertise": ["Leadership"], "years_of_service": "12"},
-    )
-    workflow.take(mentoring.id, "accept", coordinator)
-    workflow.take(enrollment.id, "screen", coordinator, {"notes": "Good fit."})
-    workflow.match(enrollment.id, mentoring.id, coordinator)
-    workflow.submit(enrollment.id, FORM, mentee, CONTRACT)
-    workflow.sign(enrollment.id, FORM, coordinator, on_behalf_of="mentor")
-    snapshot = workflow.sign(enrollment.id, FORM, mentor)
+    pair = matched(workflow, people, supervisor="max@example.gov")
+    mentee, mentor, coordinator = pair.mentee, pair.mentor, pair.coordinator
+    enrollment_id = pair.enrollment_id
+    workflow.submit(enrollment_id, FORM, mentee, CONTRACT)
+    workflow.sign(enrollment_id, FORM, coordinator, on_behalf_of="mentor")
+    snapshot = workflow.sign(enrollment_id, FORM, mentor)
     assert {(s.role, s.signer_id, s.recorded_by_id) for s in snapshot.signatures} == {
         ("mentor", mentor.person_id, coordinator.person_id),
         ("supervisor", mentor.person_id, None),
