@@ -208,6 +208,43 @@ def _union_summary(errors: list[tuple[dict[str, Any], _Walk]]) -> str:
     return f"expected {' or '.join(unique)}, got {_describe(errors[0][0].get('input'))}"
 
 
+def _split_by_comma(doc: Document, path: Path) -> tuple[str, str, int] | None:
+    """When the unknown key at `path` reads as the rest of a value cut at a comma, as in
+    `{label: Any comments, questions for the coordinator?}`: (the key whose value was cut,
+    the whole value, how many keys the cut made). In a flow mapping an unquoted comma ends
+    the value, and each piece after it becomes a key with no value, on the same line."""
+    parent_path, key = path[:-1], path[-1]
+    parent = doc.data
+    for part in parent_path:
+        parent = parent[part]
+    if not isinstance(parent, dict) or parent.get(key, 0) is not None:
+        return None
+    keys = list(parent)
+    at = keys.index(key)
+    start = at
+    while start > 0 and parent[keys[start - 1]] is None:
+        start -= 1
+    if start == 0:
+        return None
+    head = keys[start - 1]
+    value = parent[head]
+    head_at = doc.value_pos.get((*parent_path, head))
+    key_at = doc.key_pos.get(path)
+    if not isinstance(value, str) or head_at is None or key_at is None:
+        return None
+    if head_at.line != key_at.line:
+        return None
+    pieces = [value]
+    for k in keys[start:]:
+        if parent[k] is not None or doc.key_pos.get((*parent_path, k), key_at).line != key_at.line:
+            break
+        pieces.append(str(k))
+    # Words, not a lone misspelt key: `{type: text, requird}` is no cut sentence.
+    if len(pieces) < 3 and not any(" " in p or p[-1:] in "?.!)" for p in pieces):
+        return None
+    return str(head), ", ".join(pieces), at - start
+
+
 def problems_from(exc: ValidationError, doc: Document, root_type: Any) -> list[Problem]:
     walks: list[tuple[dict[str, Any], _Walk]] = [
         (dict(error), _Walk(root_type, doc.data, tuple(error["loc"]), error["type"] == "missing"))
@@ -239,6 +276,17 @@ def problems_from(exc: ValidationError, doc: Document, root_type: Any) -> list[P
     for error, walk in plain:
         path = tuple(walk.path)
         text = error["msg"] if error["type"] == "union" else _message(error, walk)
+        if error["type"] == "extra_forbidden" and walk.path:
+            cut = _split_by_comma(doc, path)
+            if cut is not None:
+                head, whole, later = cut
+                if later:
+                    continue  # the same cut value: said once, at its first piece
+                quoted = whole.replace("\\", "\\\\").replace('"', '\\"')
+                text = (
+                    f"unknown key '{path[-1]}': did you mean one {head} with a comma in it? Put the {head} in quotes:"
+                    f' {head}: "{quoted}"'
+                )
         if error["type"] == "union_tag_invalid":
             path = (*path, "type")
         where = (*path, *walk.rest)

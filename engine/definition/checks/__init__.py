@@ -48,6 +48,52 @@ class Checker:
         role: fmt.Role = getattr(self.definition.roles, form_owner(form))
         return role.lifecycle
 
+    def meant_owner(self, form_id: str) -> str | None:
+        """The participant whose enrollment a form was most likely meant for, when that is
+        not where it is filled: every open_in state belongs to that role's lifecycle and
+        none to the form's own. The likely fix is then `on: <role>`, not new states."""
+        d = self.definition
+        form = d.forms.get(form_id)
+        own = self.lifecycle_of_form(form_id)
+        if form is None or not form.open_in or own is None:
+            return None
+        own_states = d.lifecycles[own].states if own in d.lifecycles else {}
+        if any(state in own_states for state in form.open_in):
+            return None
+        for role in ("mentee", "mentor"):
+            other = getattr(d.roles, role).lifecycle
+            lc = d.lifecycles.get(other)
+            if other != own and lc is not None and all(s in lc.states for s in form.open_in):
+                return role
+        return None
+
+    def movable_to(self, form_id: str, lifecycle_id: str) -> str | None:
+        """The role to name in `on:` so that a form filled on another enrollment is filled on
+        one of this lifecycle instead; None when that would not fit (an apply form, or
+        open_in states this lifecycle does not have)."""
+        d = self.definition
+        form = d.forms.get(form_id)
+        lc = d.lifecycles.get(lifecycle_id)
+        if (
+            form is None
+            or lc is None
+            or form_id in (r.apply_form for r in (d.roles.mentee, d.roles.mentor))
+        ):
+            return None
+        if not all(state in lc.states for state in form.open_in):
+            return None
+        roles = self.roles_of_lifecycle(lifecycle_id)
+        return roles[0] if roles else None
+
+    def state_elsewhere(self, state: str, lifecycle_id: str) -> str | None:
+        """The participant role whose (other) lifecycle has this state, if one does."""
+        for role in ("mentee", "mentor"):
+            other = getattr(self.definition.roles, role).lifecycle
+            lc = self.definition.lifecycles.get(other)
+            if other != lifecycle_id and lc is not None and state in lc.states:
+                return role
+        return None
+
     def roles_of_lifecycle(self, lifecycle_id: str) -> list[str]:
         roles = self.definition.roles
         return [r for r in ("mentee", "mentor") if getattr(roles, r).lifecycle == lifecycle_id]

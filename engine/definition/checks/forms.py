@@ -89,12 +89,29 @@ def _check_form_links(
     owner = form_owner(form)
     lifecycle_id = getattr(d.roles, owner).lifecycle
     lifecycle = d.lifecycles.get(lifecycle_id)
-    if lifecycle is not None:
+    meant = ck.meant_owner(form_id)
+    if lifecycle is not None and meant is not None:
+        # One cause, one problem: the form sits on the wrong enrollment. Adding these
+        # states to this lifecycle is the tempting wrong fix, so say the right one.
+        names = ", ".join(f"'{state}'" for state in form.open_in)
+        are = "is a state" if len(form.open_in) == 1 else "are states"
+        fix = f"write `on: {meant}`" if form.on is not None else f"add `on: {meant}` to the form"
+        ck.error(
+            (*base, "open_in", 0),
+            f"{names} {are} of the {meant} lifecycle, not the {owner}'s: {fix} so it is filled on the {meant}'s enrollment",
+        )
+    elif lifecycle is not None:
         for i, state in enumerate(form.open_in):
             if state not in lifecycle.states:
+                elsewhere = ck.state_elsewhere(state, lifecycle_id)
+                hint = (
+                    f" ('{state}' is a state of the {elsewhere} lifecycle, but a form is filled on one enrollment: open_in names states of the {owner} lifecycle only)"
+                    if elsewhere
+                    else ""
+                )
                 ck.error(
                     (*base, "open_in", i),
-                    f"no state '{state}' in the {owner} lifecycle '{lifecycle_id}'{suggest(state, lifecycle.states)} {known_list(lifecycle.states)}",
+                    f"no state '{state}' in the {owner} lifecycle '{lifecycle_id}'{suggest(state, lifecycle.states)} {known_list(lifecycle.states)}{hint}",
                 )
     if not form.open_in and not is_apply and form_id not in asked:
         ck.error(

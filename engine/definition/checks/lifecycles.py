@@ -7,7 +7,7 @@ from collections import deque
 from ...errors import known_list, suggest
 from .. import format as fmt
 from ..fields import AnyField, choice_values, kind_of
-from ..program import transition_sources
+from ..program import form_owner, transition_sources
 from ..yaml_source import Path
 from . import Checker, Resolver, check_condition
 
@@ -28,6 +28,44 @@ def _answers_on(ck: Checker, lifecycle_id: str) -> Resolver:
         return fields[field_id]
 
     return resolve
+
+
+def _elsewhere(
+    ck: Checker,
+    form_id: str,
+    lifecycle_id: str,
+    path: Path,
+    on_here: list[str] | None,
+    state: str | None = None,
+) -> None:
+    """A form named here that is filled on the other enrollment: say so, and the fix.
+    `state`: the state it must be open in (a reminder's)."""
+    form = ck.definition.forms[form_id]
+    also = f" and add '{state}' to its open_in" if state and state not in form.open_in else ""
+    meant = ck.meant_owner(form_id)
+    if meant is not None and getattr(ck.definition.roles, meant).lifecycle == lifecycle_id:
+        if also:
+            ck.error(path, f"form '{form_id}' cannot be filled in state '{state}' ({also[5:]})")
+        return  # else the form's open_in already says it belongs here, with the fix (`on:`)
+    owner = form_owner(form)
+    role = ck.movable_to(form_id, lifecycle_id)
+    if role is not None and role != owner:
+        fix = f"write `on: {role}` in" if form.on is not None else f"add `on: {role}` to"
+        ck.error(
+            path,
+            f"form '{form_id}' is filled on the {owner}'s enrollment, not the {role}'s: {fix} the form so it is filled on the {role}'s enrollment{also}",
+        )
+        return
+    if on_here is None:
+        ck.error(
+            path,
+            f"form '{form_id}' cannot be filled in state '{state}' of this lifecycle (it is filled on the {owner}'s enrollment)",
+        )
+        return
+    ck.error(
+        path,
+        f"form '{form_id}' is not filled on this enrollment (it is filled on the {owner}'s) {known_list(on_here)}",
+    )
 
 
 def _reachable(starts: set[str], edges: dict[str, set[str]]) -> set[str]:
@@ -81,10 +119,7 @@ def _check_transition(
         if form_id not in d.forms:
             ck.unknown((*path, "requires", "forms", i), "form", form_id, d.forms)
         elif form_id not in on_here:
-            ck.error(
-                (*path, "requires", "forms", i),
-                f"form '{form_id}' is not filled on this enrollment {known_list(on_here)}",
-            )
+            _elsewhere(ck, form_id, lifecycle_id, (*path, "requires", "forms", i), on_here)
     if requires.partner and "mentee" not in roles:
         ck.error(
             (*path, "requires", "partner"),
@@ -114,7 +149,9 @@ def _check_states(ck: Checker, lifecycle_id: str, lc: fmt.Lifecycle, base: Path)
             continue
         if without not in d.forms:
             ck.unknown((*path, "reminder", "without"), "form", without, d.forms)
-        elif ck.lifecycle_of_form(without) != lifecycle_id or name not in d.forms[without].open_in:
+        elif ck.lifecycle_of_form(without) != lifecycle_id:
+            _elsewhere(ck, without, lifecycle_id, (*path, "reminder", "without"), None, name)
+        elif name not in d.forms[without].open_in:
             ck.error(
                 (*path, "reminder", "without"),
                 f"form '{without}' cannot be filled in state '{name}' of this lifecycle (add '{name}' to its open_in)",

@@ -182,7 +182,7 @@ CASES = [
         "filled_by: mentor\n    open_in: [closed]",
         "89:15",
         "forms.evaluation.open_in[0]",
-        "no state 'closed' in the mentor lifecycle 'mento",
+        "'closed' is a state of the mentee lifecycle, not",
     ),
     (
         "form-never-filled",
