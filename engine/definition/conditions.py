@@ -13,18 +13,40 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from .base import Scalar, StrictModel
-from .dates import parse_date_literal
+from .dates import DATE_LITERAL_PATTERN, parse_date_literal
 
 COMPARISONS = ("equals", "not_equals", "in", "not_in", "lt", "lte", "gt", "gte", "contains")
 OPERATORS = (*COMPARISONS, "is_set")
 _GROUPS = ("all", "any", "not")
 
 
+def _given(key: str) -> dict[str, Any]:
+    # Present and not null: null is how YAML writes "not given".
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+
+
+def _shape_schema(schema: dict[str, Any]) -> None:
+    """For editors, the shape `_one_shape` checks: `field` with exactly one operator, or
+    exactly one of all, any, not; and an ordering compares a number or a date literal."""
+    groups = {"anyOf": [_given(g) for g in _GROUPS]}
+    schema["if"] = _given("field")
+    schema["then"] = {"oneOf": [_given(op) for op in OPERATORS], "not": groups}
+    schema["else"] = {"oneOf": [_given(g) for g in _GROUPS]}
+    for op in ("lt", "lte", "gt", "gte"):
+        schema["properties"][op] = {
+            "title": op.capitalize(),
+            "type": ["number", "string", "null"],
+            "pattern": DATE_LITERAL_PATTERN,
+        }
+
+
 class Condition(StrictModel):
     """`{field: x, <operator>: value}` or `{all: [...]}`, `{any: [...]}`, `{not: {...}}`."""
+
+    model_config = ConfigDict(json_schema_extra=_shape_schema)
 
     field: str | None = None
     equals: Scalar | None = None

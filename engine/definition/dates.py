@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 _RELATIVE = re.compile(r"^today(?:([+-])(\d{1,4})([dwmy]))?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Both forms as one pattern, for the JSON Schema (which cannot check the calendar).
+DATE_LITERAL_PATTERN = r"^\s*(today([+-][0-9]{1,4}[dwmy])?|[0-9]{4}-[0-9]{2}-[0-9]{2})\s*$"
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from .base import Name, ProgramId, StrictModel, Text
 from .conditions import Condition
-from .fields import AnyField, ChoiceItem
+from .fields import AnyField, ChoiceList
 
 ParticipantRole = Literal["mentor", "mentee"]
 # Who may be told, reminded or alerted.
@@ -79,7 +79,8 @@ class Role(StrictModel):
 
 
 class Roles(StrictModel):
-    mentee: Role
+    # The schema refuses what the checks refuse too: a mentee has no capacity.
+    mentee: Role = Field(json_schema_extra={"properties": {"capacity": False}})
     mentor: Role
 
 
@@ -116,6 +117,18 @@ class Reminder(StrictModel):
 
 
 class State(StrictModel):
+    # For editors, what the checks say too: outcome and final go together, and a
+    # final state has nothing to remind anyone of.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "dependentSchemas": {
+                "outcome": {"required": ["final"], "properties": {"final": {"const": True}}}
+            },
+            "if": {"required": ["final"], "properties": {"final": {"const": True}}},
+            "then": {"properties": {"reminder": False}},
+        }
+    )
+
     label: Text
     description: str | None = None
     final: bool = False
@@ -132,6 +145,15 @@ class Requires(StrictModel):
 
 
 class Transition(StrictModel):
+    # For editors: an auto transition needs requires; any other needs someone in by.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["auto"], "properties": {"auto": {"const": True}}},
+            "then": {"required": ["requires"]},
+            "else": {"required": ["by"], "properties": {"by": {"minItems": 1}}},
+        }
+    )
+
     id: Name
     label: Text
     from_: Name | Literal["*"] | list[Name] = Field(alias="from")
@@ -151,6 +173,14 @@ class Lifecycle(StrictModel):
 
 
 class Criterion(StrictModel):
+    # For editors: margin belongs to the kinds that compare numbers.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"kind": {"enum": ["near", "at_least"]}}},
+            "else": {"properties": {"margin": False}},
+        }
+    )
+
     id: Name
     label: Text
     mentee: Name
@@ -181,7 +211,7 @@ class Definition(StrictModel):
 
     format: Literal[1]
     program: ProgramInfo
-    choices: dict[Name, Annotated[list[ChoiceItem], Field(min_length=1)]] = {}
+    choices: dict[Name, Annotated[ChoiceList, Field(min_length=1)]] = {}
     roles: Roles
     forms: dict[Name, Form] = Field(min_length=1)
     lifecycles: dict[Name, Lifecycle] = Field(min_length=1)

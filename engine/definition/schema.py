@@ -27,8 +27,83 @@ def _allow_annotations(node: Any) -> None:
             _allow_annotations(value)
 
 
+# Pydantic writes the bounds of a union (`int | float`, Field(gt=0)) under its own names
+# beside the anyOf, where JSON Schema ignores them; these are their JSON Schema names.
+_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
+
+
+def _union_bounds(node: Any) -> None:
+    """Bounds pydantic left beside an anyOf, as JSON Schema keywords: `weight: 0` and an
+    empty choice list are then refused in the editor too."""
+    if isinstance(node, dict):
+        if "anyOf" in node:
+            for pydantic_name, name in _BOUNDS.items():
+                if pydantic_name in node:
+                    node[name] = node.pop(pydantic_name)
+            if "minLength" in node:  # min_length of `list | name`: the list's too
+                node["minItems"] = node["minLength"]
+        for value in node.values():
+            _union_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _union_bounds(value)
+
+
+def _named_keys(node: Any) -> None:
+    """A mapping keyed by ids (`forms`, `states`...): pydantic checks the key pattern only
+    through patternProperties, which leaves other keys free; say it of every key (an
+    `x-` key is an annotation there too)."""
+    if isinstance(node, dict):
+        patterns = node.get("patternProperties", {})
+        if "propertyNames" in node and len(patterns) == 1:
+            node["propertyNames"] = {
+                "anyOf": [
+                    {"pattern": "^x-"},
+                    {**node["propertyNames"], "pattern": next(iter(patterns))},
+                ]
+            }
+        for value in node.values():
+            _named_keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            _named_keys(value)
+
+
+def _by_type(node: Any) -> Any:
+    """A field list's `oneOf` + `discriminator` (an OpenAPI keyword, which editors and
+    JSON Schema validators ignore) as if/then by `type`: a wrong key in a text field is
+    then reported as such, not as "not valid under any of the given schemas"."""
+    if isinstance(node, list):
+        return [_by_type(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _by_type(value) for key, value in node.items()}
+    tagged = node.pop("discriminator", None)
+    if not tagged or "oneOf" not in node:
+        if tagged:
+            node["discriminator"] = tagged
+        return node
+    del node["oneOf"]
+    tag, mapping = tagged["propertyName"], tagged["mapping"]
+    return {
+        **node,
+        "type": "object",
+        "required": [tag],
+        "properties": {tag: {"enum": list(mapping)}},
+        "allOf": [
+            {
+                "if": {"required": [tag], "properties": {tag: {"const": name}}},
+                "then": {"$ref": ref},
+            }
+            for name, ref in mapping.items()
+        ],
+    }
+
+
 def definition_schema() -> dict[str, Any]:
-    schema = Definition.model_json_schema(by_alias=True)
+    schema = _by_type(Definition.model_json_schema(by_alias=True))
+    _union_bounds(schema)
+    _named_keys(schema)
     _allow_annotations(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

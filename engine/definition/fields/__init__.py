@@ -15,6 +15,7 @@ from .boolean import BooleanField, ConsentField
 from .choice import (
     ChoiceField,
     ChoiceItem,
+    ChoiceList,
     ChoiceValue,
     LabelledChoice,
     MultichoiceField,
@@ -81,6 +82,7 @@ __all__ = [
     "BooleanField",
     "ChoiceField",
     "ChoiceItem",
+    "ChoiceList",
     "ChoiceValue",
     "ConsentField",
     "DateField",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import WithJsonSchema
 
 from ..base import Text
 from .kind import (
@@ -12,9 +14,11 @@ from .kind import (
     FieldBase,
     FieldKind,
     Invalid,
+    NoDefault,
     Problem,
     Tally,
     WidgetKind,
+    default_schema,
     register,
     single,
 )
@@ -26,10 +30,14 @@ _FALSE = {"false", "no", "n", "0", "off", ""}
 
 class BooleanField(FieldBase):
     type: Literal["boolean"]
+    # Only false: a boolean is never blank. The engine says why at load time.
+    required: Annotated[bool, WithJsonSchema({"title": "Required", "const": False})] = False
+    default: Annotated[Any, default_schema("boolean")] = None
 
 
 class ConsentField(FieldBase):
     type: Literal["consent"]
+    default: NoDefault = None
     text: Text
 
 

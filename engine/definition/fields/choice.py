@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Literal, NoReturn
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from ...errors import known_list, suggest
 from ..base import Name, StrictModel, Text
 from .kind import (
+    NUMBER_OR_TEXT,
     FieldBase,
     FieldKind,
     Invalid,
@@ -20,6 +21,7 @@ from .kind import (
     Widget,
     WidgetKind,
     blank,
+    default_schema,
     is_number,
     line,
     register,
@@ -33,7 +35,9 @@ def _numbers_as_text(value: Any) -> Any:
     return value
 
 
-ChoiceValue = Annotated[str, BeforeValidator(_numbers_as_text)]
+ChoiceValue = Annotated[
+    str, BeforeValidator(_numbers_as_text), WithJsonSchema({"type": list(NUMBER_OR_TEXT)})
+]
 
 
 class LabelledChoice(StrictModel):
@@ -42,6 +46,8 @@ class LabelledChoice(StrictModel):
 
 
 ChoiceItem = ChoiceValue | LabelledChoice
+# The same choice twice is an error; the schema sees it when written the same way twice.
+ChoiceList = Annotated[list[ChoiceItem], Field(json_schema_extra={"uniqueItems": True})]
 
 
 def choice_value(item: ChoiceItem) -> str:
@@ -54,14 +60,19 @@ def choice_label(item: ChoiceItem) -> str:
 
 class ChoiceField(FieldBase):
     type: Literal["choice"]
+    default: Annotated[Any, default_schema(*NUMBER_OR_TEXT)] = None
     # A list, or the name of a shared list under the top-level `choices`.
-    choices: list[ChoiceItem] | Name = Field(min_length=1)
+    choices: ChoiceList | Name = Field(min_length=1)
     widget: Literal["radio", "select"] | None = None
 
 
 class MultichoiceField(FieldBase):
     type: Literal["multichoice"]
-    choices: list[ChoiceItem] | Name = Field(min_length=1)
+    default: Annotated[
+        Any,
+        default_schema(*NUMBER_OR_TEXT, "array", items={"type": list(NUMBER_OR_TEXT)}),
+    ] = None
+    choices: ChoiceList | Name = Field(min_length=1)
     min_selected: int | None = Field(default=None, ge=0)
     max_selected: int | None = Field(default=None, ge=1)
 

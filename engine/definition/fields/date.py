@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import field_validator
+from pydantic import WithJsonSchema, field_validator
 
-from ..dates import literals_in_order, parse_date_literal
-from .kind import FieldBase, FieldKind, Invalid, Problem, WidgetKind, line, outside, register
+from ..dates import DATE_LITERAL_PATTERN, literals_in_order, parse_date_literal
+from .kind import (
+    FieldBase,
+    FieldKind,
+    Invalid,
+    Problem,
+    WidgetKind,
+    default_schema,
+    line,
+    outside,
+    register,
+)
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+DateLiteralText = Annotated[
+    str | None, WithJsonSchema({"type": ["string", "null"], "pattern": DATE_LITERAL_PATTERN})
+]
+
+
 class DateField(FieldBase):
     type: Literal["date"]
-    min: str | None = None
-    max: str | None = None
+    default: Annotated[Any, default_schema("string", pattern=DATE_LITERAL_PATTERN)] = None
+    min: DateLiteralText = None
+    max: DateLiteralText = None
 
     @field_validator("min", "max")
     @classmethod

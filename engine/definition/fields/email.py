@@ -12,6 +12,7 @@ from .kind import (
     FieldKind,
     Invalid,
     Problem,
+    TextDefault,
     WidgetKind,
     line,
     register,
@@ -27,6 +28,7 @@ _EMAIL = re.compile(
 
 class EmailField(FieldBase):
     type: Literal["email"]
+    default: TextDefault = None
     link: Literal["supervisor"] | None = None
 
 

@@ -9,11 +9,12 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from .kind import FieldBase, FieldKind, Invalid, WidgetKind, blank, register
+from .kind import FieldBase, FieldKind, Invalid, NoDefault, WidgetKind, blank, register
 
 
 class FileField(FieldBase):
     type: Literal["file"]
+    default: NoDefault = None
     accept: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,10}$")]] = []
     max_kb: int = Field(default=2048, ge=1, le=51200)
 

@@ -27,6 +27,7 @@ from .kind import (
     FieldBase,
     FieldKind,
     Invalid,
+    NoDefault,
     Problem,
     Widget,
     WidgetKind,
@@ -67,6 +68,7 @@ ScalarField = Annotated[
 
 class GroupField(FieldBase):
     type: Literal["group"]
+    default: NoDefault = None
     fields: list[ScalarField] = Field(min_length=1)  # no nested groups
     repeat: Repeat | None = None
 

@@ -13,7 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import WithJsonSchema
 
 from ..base import Name, StrictModel, Text
 from ..conditions import Condition
@@ -40,6 +42,19 @@ WidgetKind = Literal[
 ]
 # Where a load-time problem sits, relative to the field, and the sentence saying it.
 Problem = tuple[tuple[str | int, ...], str]
+
+
+def default_schema(*types: str, **more: Any) -> WithJsonSchema:
+    """How the JSON Schema shows a field type's `default`. The engine reads `default` as
+    anything and says what is wrong with it at load time, in its own words; the schema
+    lets an editor underline a default of the wrong type (a number given as text) at once."""
+    return WithJsonSchema({"title": "Default", "type": [*types, "null"], **more})
+
+
+# A default no field of the type may have (only `null`, which means none).
+NoDefault = Annotated[Any, default_schema()]
+TextDefault = Annotated[Any, default_schema("string")]
+NUMBER_OR_TEXT = ("string", "number")  # a choice value: numbers are stored as text
 
 
 class FieldBase(StrictModel):

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from .kind import (
     FieldBase,
@@ -16,6 +16,7 @@ from .kind import (
     Problem,
     Tally,
     WidgetKind,
+    default_schema,
     is_number,
     line,
     outside,
@@ -27,6 +28,7 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # [0-9]: not oth
 
 class NumberField(FieldBase):
     type: Literal["number"]
+    default: Annotated[Any, default_schema("number")] = None
     min: int | float | None = None
     max: int | float | None = None
     integer: bool = False

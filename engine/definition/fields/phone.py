@@ -10,6 +10,7 @@ from .kind import (
     FieldBase,
     FieldKind,
     Invalid,
+    TextDefault,
     WidgetKind,
     line,
     register,
@@ -22,6 +23,7 @@ _PHONE = re.compile(r"[0-9+().\- ]+")
 
 class PhoneField(FieldBase):
     type: Literal["phone"]
+    default: TextDefault = None
 
 
 class PhoneKind(FieldKind[PhoneField]):

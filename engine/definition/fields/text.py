@@ -7,7 +7,7 @@ import re
 import warnings
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ..browser_pattern import browser_pattern_problem, set_notation_problem
 from .kind import (
@@ -15,6 +15,7 @@ from .kind import (
     FieldKind,
     Invalid,
     Problem,
+    TextDefault,
     WidgetKind,
     line,
     register,
@@ -25,7 +26,12 @@ from .kind import (
 
 
 class TextField(FieldBase):
+    model_config = ConfigDict(
+        json_schema_extra={"dependentRequired": {"pattern_message": ["pattern"]}}
+    )
+
     type: Literal["text"]
+    default: TextDefault = None
     min_length: int | None = Field(default=None, ge=0)
     max_length: int = Field(default=200, ge=1)
     pattern: str | None = None
@@ -34,6 +40,7 @@ class TextField(FieldBase):
 
 class TextareaField(FieldBase):
     type: Literal["textarea"]
+    default: TextDefault = None
     min_length: int | None = Field(default=None, ge=0)
     max_length: int = Field(default=5000, ge=1)
 

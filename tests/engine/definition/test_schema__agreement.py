@@ -1,0 +1,298 @@
+"""The JSON Schema and the engine agree on every definition the tests hold.
+
+Every valid definition passes the schema, so an editor never underlines a file the
+engine loads. Every broken one (the tables of `test_loader__errors`, `test_loader__hints`
+and the mutations below) is refused by the schema too, or every problem the engine finds
+in it is a check listed in the docs' table "Checks only the engine makes": the test
+reads that table, so the page and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from mentorflow import engine
+from mentorflow.engine.definition.schema import definition_schema
+from mentorflow.engine.definition.yaml_source import read_yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+SMALL = (HERE.parent / "data" / "small.yaml").read_text()
+DOC = (ROOT / "docs" / "definition-format.md").read_text()
+
+# (case, [(text to replace, replacement)]) on data/small.yaml: the engine loads these.
+VALID_MUTATIONS = [
+    (
+        "numbers-as-choices",
+        [("choices: [Very useful, Useful, Not useful]", "choices: [1, 2, 3, 4, 5]")],
+    ),
+    (
+        "numbers-as-labelled-choices",
+        [
+            (
+                "choices: [Very useful, Useful, Not useful]",
+                "choices: [{value: 1, label: Poor}, {value: 2, label: Good}]",
+            )
+        ],
+    ),
+    (
+        "a-number-choice-as-default",
+        [("choices: [Very useful, Useful, Not useful]", "choices: [1, 2, 3], default: 2")],
+    ),
+    (
+        "a-multichoice-default-list",
+        [
+            (
+                "choices: areas, min_selected: 1}",
+                "choices: areas, min_selected: 1, default: [Writing]}",
+            )
+        ],
+    ),
+    (
+        "an-offset-in-weeks",
+        [("max: today, required: true}", "max: today, min: today-2w, required: true}")],
+    ),
+    (
+        "a-date-compared-to-a-literal",
+        [
+            (
+                "max: today+1y}",
+                "max: today+1y}\n              - {id: soon, label: Soon, type: text, show_if: {field: target, lte: today+1m}}",
+            )
+        ],
+    ),
+    ("an-annotation-among-forms", [("forms:\n", "forms:\n  x-owner: HR\n")]),
+    (
+        "a-null-operator-is-no-operator",
+        [("{field: obstacle, equals: true}", "{field: obstacle, equals: true, lt: null}")],
+    ),
+    ("weight-as-a-fraction", [("kind: overlap, weight: 3", "kind: overlap, weight: 0.5")]),
+]
+
+# (case, [(text to replace, replacement)]) on data/small.yaml: the engine refuses these.
+BROKEN_MUTATIONS = [
+    (
+        "pattern-message-without-pattern",
+        [
+            (
+                "{id: name, label: Name, type: text, required: true}",
+                "{id: name, label: Name, type: text, required: true, pattern_message: Digits}",
+            )
+        ],
+    ),
+    (
+        "capacity-on-the-mentee-role",
+        [("    lifecycle: mentee\n", "    lifecycle: mentee\n    capacity: {default: 1}\n")],
+    ),
+    ("weight-zero", [("kind: overlap, weight: 3", "kind: overlap, weight: 0")]),
+    (
+        "a-choice-listed-twice",
+        [("[Very useful, Useful, Not useful]", "[Very useful, Useful, Useful]")],
+    ),
+    (
+        "a-shared-choice-listed-twice",
+        [("[Leadership, Budgeting, Writing]", "[Leadership, Budgeting, Leadership]")],
+    ),
+    (
+        "a-number-choice-listed-twice-as-text",
+        [("[Very useful, Useful, Not useful]", "[1, 2, '2']")],
+    ),
+    ("a-number-default-given-as-text", [("min: 0, max: 50}", "min: 0, max: 50, default: '3'}")]),
+    (
+        "a-text-default-given-as-a-number",
+        [("required: true, max_length: 120}", "required: true, max_length: 120, default: 3}")],
+    ),
+    ("a-boolean-default-given-as-text", [("type: boolean}", "type: boolean, default: 'false'}")]),
+    (
+        "a-consent-default",
+        [
+            (
+                "type: boolean}",
+                "type: boolean}\n          - {id: ok, label: OK, type: consent, text: I agree, default: true}",
+            )
+        ],
+    ),
+    (
+        "a-date-default-not-a-date",
+        [("max: today, required: true}", "max: today, required: true, default: tomorrow}")],
+    ),
+    (
+        "a-choice-default-not-a-choice",
+        [
+            (
+                "choices: [Very useful, Useful, Not useful]",
+                "choices: [Very useful, Useful, Not useful], default: Great",
+            )
+        ],
+    ),
+    (
+        "gte-on-a-choice-field-with-a-word",
+        [("when: {field: years_of_service, lt: 2}", "when: {field: style, gte: hands_on}")],
+    ),
+    (
+        "gte-on-a-choice-field-with-a-number",
+        [("when: {field: years_of_service, lt: 2}", "when: {field: style, gte: 2}")],
+    ),
+    ("an-empty-choice-list", [("[Very useful, Useful, Not useful]", "[]")]),
+    (
+        "a-form-id-not-an-id",
+        [("  evaluation:\n    title: Evaluation", "  Evaluation:\n    title: Evaluation")],
+    ),
+    (
+        "a-condition-without-operator",
+        [("when: {field: years_of_service, lt: 2}", "when: {field: years_of_service}")],
+    ),
+    (
+        "a-group-beside-a-field",
+        [
+            (
+                "when: {field: years_of_service, lt: 2}",
+                "when: {field: years_of_service, all: [{field: name, is_set: true}]}",
+            )
+        ],
+    ),
+    (
+        "min-selected-above-max-selected",
+        [("min_selected: 1}", "min_selected: 2, max_selected: 1}")],
+    ),
+    ("capacity-default-above-max", [("default: 1, max: 3}", "default: 4, max: 3}")]),
+    (
+        "a-reminder-on-a-final-state-as-block",
+        [
+            (
+                "withdrawn: {label: Withdrawn, final: true}",
+                "withdrawn: {label: Withdrawn, final: true, reminder: {after_days: 2, to: [mentor], text: Hi}}",
+            )
+        ],
+    ),
+]
+
+
+def _edited(edits: list[tuple[str, str]]) -> str:
+    text = SMALL
+    for old, new in edits:
+        assert text.count(old) == 1, f"the edit must apply exactly once: {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+def _table_cases(module: str) -> Iterator[tuple[str, str]]:
+    """The broken definitions of a table-driven test module, as text, by case name."""
+    spec = importlib.util.spec_from_file_location(f"_corpus_{module}", HERE / f"{module}.py")
+    assert spec is not None and spec.loader is not None
+    tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tables)
+    for case in tables.CASES:
+        name, edits = case[0], case[1]
+        if isinstance(edits, str):  # test_loader__errors: one (old, new) pair
+            edits = [(case[1], case[2])]
+        yield f"{module}:{name}", _edited(edits)
+
+
+def _string_definitions() -> Iterator[tuple[str, str]]:
+    """Whole definitions written out as text in test modules (`format: 1` ... `program:`)."""
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+                if re.match(r"\s*format: 1\n", text) and "\nroles:" in text:
+                    yield f"{path.relative_to(ROOT)}:{node.lineno}", text
+
+
+def _loads(text: str) -> bool:
+    try:
+        engine.load_text(text, "corpus.yaml")
+    except engine.DefinitionError:
+        return False
+    return True
+
+
+VALID = [
+    *((p.name, p.read_text()) for p in sorted((ROOT / "definitions").glob("*.y*ml"))),
+    *((p.name, p.read_text()) for p in sorted((HERE.parent / "data").glob("*.y*ml"))),
+    *((name, text) for name, text in _string_definitions() if _loads(text)),
+    *((name, _edited(edits)) for name, edits in VALID_MUTATIONS),
+]
+BROKEN = [
+    *_table_cases("test_loader__errors"),
+    *_table_cases("test_loader__hints"),
+    *((name, _edited(edits)) for name, edits in BROKEN_MUTATIONS),
+]
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(definition_schema())
+
+
+def _data(text: str) -> Any:
+    # What the engine's schema phase sees (and an editor, but for `x-` keys, which the
+    # schema allows everywhere).
+    doc, _ = read_yaml(text, "corpus.yaml")
+    assert doc is not None
+    return doc.data
+
+
+def _engine_only_checks() -> list[re.Pattern[str]]:
+    """The first column of the docs' table, as patterns: `…` stands for any text."""
+    section = DOC.split("## Checks only the engine makes", 1)[1].split("\n## ", 1)[0]
+    cells = re.findall(r"^\| `([^`]+)` \|", section, re.M)
+    return [re.compile(".*?".join(map(re.escape, cell.split("…")))) for cell in cells]
+
+
+ENGINE_ONLY = _engine_only_checks()
+
+
+def _listed(message: str) -> re.Pattern[str] | None:
+    return next((p for p in ENGINE_ONLY if p.match(message)), None)
+
+
+@pytest.mark.parametrize(("name", "text"), VALID, ids=[name for name, _ in VALID])
+def test_every_valid_definition_passes_the_schema(name: str, text: str) -> None:
+    assert _loads(text), f"{name} is meant to be valid"
+    errors = [f"{e.json_path}: {e.message}" for e in _validator().iter_errors(_data(text))]
+    assert errors == []
+
+
+@pytest.mark.parametrize(("name", "text"), BROKEN, ids=[name for name, _ in BROKEN])
+def test_every_broken_definition_is_refused_by_both_or_listed(name: str, text: str) -> None:
+    with pytest.raises(engine.DefinitionError) as caught:
+        engine.load_text(text, "corpus.yaml")
+    if any(True for _ in _validator().iter_errors(_data(text))):
+        return
+    unlisted = [p.message for p in caught.value.problems if _listed(p.message) is None]
+    assert unlisted == [], "the schema accepts this: refuse it there, or list the check in the docs"
+
+
+def test_every_listed_check_is_one_the_corpus_makes() -> None:
+    # A row nothing in the corpus needs is a check the schema has learnt to make, or a
+    # message the engine no longer writes: either way the table is stale.
+    accepted = [
+        p.message
+        for _, text in BROKEN
+        if not any(True for _ in _validator().iter_errors(_data(text)))
+        for p in _problems(text)
+    ]
+    unused = [p.pattern for p in ENGINE_ONLY if not any(p.match(m) for m in accepted)]
+    assert ENGINE_ONLY and unused == []
+
+
+def test_the_corpus_is_large() -> None:
+    assert len(VALID) >= 12 and len(BROKEN) >= 100
+
+
+def _problems(text: str) -> list[engine.Problem]:
+    try:
+        engine.load_text(text, "corpus.yaml")
+    except engine.DefinitionError as exc:
+        return list(exc.problems)
+    return []
