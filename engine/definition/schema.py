@@ -100,9 +100,66 @@ def _by_type(node: Any) -> Any:
     }
 
 
+def _json_types(member: dict[str, Any]) -> set[str] | None:
+    """The JSON types a union member accepts (a model's $ref: an object); None if unknown."""
+    if "$ref" in member:
+        return {"object"}
+    kinds = member.get("type")
+    if isinstance(kinds, str):
+        return {kinds}
+    if isinstance(kinds, list):
+        return set(kinds)
+    return None
+
+
+def _one_of_types(node: Any) -> Any:
+    """A union (`anyOf`) whose members take different JSON types, told apart by type.
+
+    An editor validating `anyOf` can only say "is not valid under any of the given
+    schemas"; chosen by the value's type, the one member that applies reports its own
+    problem ("'a' is not of type 'number'", "'label' is a required property")."""
+    if isinstance(node, list):
+        return [_one_of_types(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _one_of_types(value) for key, value in node.items()}
+    members = node.get("anyOf")
+    if not isinstance(members, list):
+        return node
+    rest = {key: value for key, value in node.items() if key != "anyOf"}
+    if all(set(member) == {"type"} and isinstance(member["type"], str) for member in members):
+        return {**rest, "type": [member["type"] for member in members]}  # int | float | None
+    typed = [(member, _json_types(member)) for member in members]
+    seen: set[str] = set()
+    for _, kinds in typed:
+        if kinds is None:
+            return node
+        widened = kinds | ({"integer"} if "number" in kinds else set())
+        if widened & seen or ("integer" in kinds and "number" in seen):
+            return node  # overlapping members: the value's type does not choose one
+        seen |= widened
+    every = [kind for _, kinds in typed for kind in sorted(kinds or ())]
+    nulls = [member for member, kinds in typed if kinds == {"null"}]
+    others = [(member, kinds) for member, kinds in typed if kinds != {"null"}]
+    if len(others) == 1 and "$ref" not in others[0][0]:
+        member = dict(others[0][0])
+        member["type"] = [*sorted(others[0][1] or ()), *(["null"] if nulls else [])]
+        return {**rest, **member}
+    return {
+        **rest,
+        "type": every,
+        "allOf": [
+            {"if": {"type": sorted(kinds or ())}, "then": member}
+            for member, kinds in others
+            if set(member) != {"type"}  # a bare type is said by the type list
+        ],
+    }
+
+
 def definition_schema() -> dict[str, Any]:
     schema = _by_type(Definition.model_json_schema(by_alias=True))
     _union_bounds(schema)
+    schema = _one_of_types(schema)
     _named_keys(schema)
     _allow_annotations(schema)
     return {
