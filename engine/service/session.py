@@ -75,6 +75,9 @@ class ServiceBase:
         self.clock = clock
         self.uploads = uploads if uploads is not None else Path("instance") / "uploads"
         self.identity = identity if identity is not None else Identity()
+        # A sandbox's service (`sandbox.Sandbox`, on its own temporary database) may make
+        # personas; a live one never does.
+        self.sandboxed = False
 
     @classmethod
     def open(
