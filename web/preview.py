@@ -36,6 +36,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from mentorflow.engine.definition.program import Transition
 from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.sandbox.samples import sample_answers
 from mentorflow.engine.sandbox.sandbox import PERSONA_ROLES, Passage, Persona, Sandbox
@@ -91,10 +92,25 @@ def home() -> str:
         waiting_for_match=program.waiting_for_match,
         messages=messages,
         reminder=_is_reminder,
+        likely_actor=lambda t, on: _likely_actor(t, on, box.personas.values()),
         reports=box.reports(),
         moves=MOVES,
         roles=PERSONA_ROLES,
     )
+
+
+def _likely_actor(transition: Transition, on: Persona, personas: Iterable[Persona]) -> str:
+    """Who the simulator offers to take a step first: the enrollment's own persona when
+    the step is theirs, else the first persona of a role that may take it."""
+
+    def may(p: Persona) -> bool:
+        return p.role in transition.by or (
+            "pair" in transition.by and p.role in ("mentee", "mentor")
+        )
+
+    if may(on):
+        return on.key
+    return next((p.key for p in personas if may(p)), on.key)
 
 
 def _is_reminder(message: OutboxRow) -> bool:
