@@ -26,7 +26,6 @@ from ..definition.loader import load_file
 from ..definition.program import Form, Program, Transition
 from ..errors import DefinitionError, MentorflowError, Problem
 from ..figures.reports import Report
-from ..records.database import Database
 from ..rules.access import Actor
 from ..service.core import DueStep
 from ..service.reminders import Occurrence
@@ -99,7 +98,6 @@ class Sandbox:
         self.notes: list[str] = []  # said once to the author: why the sandbox started over
         self._stamp: tuple[int, int] | None = None
         self._generation = 0
-        self._db: Database | None = None
         self.refresh()
 
     # -- the definition ---------------------------------------------------------------
@@ -152,16 +150,19 @@ class Sandbox:
                 self.notes.append(f"The sandbox started over: {stranded[0]}.")
                 self._start_over()
         self.program = program
-        if self._db is None:
-            self._db = Database(self.database_url)
-        workflow = Workflow({program.id: program}, self._db, clock=self.clock, uploads=self.uploads)
-        workflow.sandboxed = True
-        self.workflow = workflow
+        programs = {program.id: program}
+        if self.workflow is None:
+            self.workflow = Workflow.open(
+                programs, self.database_url, clock=self.clock, uploads=self.uploads
+            )
+            self.workflow.sandboxed = True
+        else:  # the same database, clock and sessions, the new program
+            self.workflow = self.workflow.with_programs(programs)
 
     def _start_over(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
-        self._db = None
+        if self.workflow is not None:
+            self.workflow.close()
+        self.workflow = None
         self._generation += 1
         self.personas.clear()
 
@@ -174,9 +175,8 @@ class Sandbox:
             self._use(self.program)
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
-            self._db = None
+        if self.workflow is not None:
+            self.workflow.close()
         if self._own_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 

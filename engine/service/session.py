@@ -96,6 +96,15 @@ class ServiceBase:
             programs, Database(database_url), clock=clock, uploads=uploads, identity=identity
         )
 
+    def with_programs(self, programs: Mapping[str, Program]) -> Self:
+        """The same service (database, clock, uploads, identity) serving other programs:
+        how the sandbox serves a definition saved again."""
+        found = type(self)(
+            programs, self.db, clock=self.clock, uploads=self.uploads, identity=self.identity
+        )
+        found.sandboxed = self.sandboxed
+        return found
+
     def close(self) -> None:
         """Release the database's connections (commands call this when they end)."""
         self.db.dispose()
