@@ -3,11 +3,13 @@ badly written file is refused at the line of each problem before anything runs."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from mentorflow.engine.errors import DefinitionError
+from mentorflow.engine.sandbox.scenario_format import Expect, Scenario, Step
 from mentorflow.engine.sandbox.scenarios import (
     read_scenarios,
     run_file,
@@ -170,3 +172,33 @@ def test_an_unknown_persona_fails_where_it_is_named(tmp_path: Path) -> None:
     failures = run_file(path)[0].failures
     assert failures[0].line == line
     assert "'bob' is not one of this scenario's people" in failures[0].message
+
+
+DOC = (ROOT / "docs" / "definition-format.md").read_text()
+TRY_IT = DOC[DOC.index("## Try your program before it goes live") :]
+TRY_IT = TRY_IT[: TRY_IT.index("\n## ", 1)]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        *(info.alias or name for name, info in Step.model_fields.items()),
+        *Expect.model_fields,
+        *(info.alias or name for name, info in Scenario.model_fields.items()),
+    ],
+)
+def test_every_scenario_key_is_documented(key: str) -> None:
+    assert re.search(rf"^\| `{key}[:`]", TRY_IT, re.M) or f"`{key}`" in TRY_IT
+
+
+def test_the_documented_scenario_holds_against_the_general_example(tmp_path: Path) -> None:
+    example = TRY_IT[TRY_IT.index("```yaml\n") + 8 : TRY_IT.index("```\n", TRY_IT.index("```yaml"))]
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "general-agency.yaml").write_text(
+        (ROOT / "definitions" / "general-agency.yaml").read_text()
+    )
+    path = tmp_path / "scenarios" / "general-agency.yaml"
+    path.write_text(example)
+    outcomes = run_file(path)
+    assert [str(f) for o in outcomes for f in o.failures] == []
+    assert outcomes[0].steps_run == len(read_scenarios(path)[0].scenarios[0].steps)
