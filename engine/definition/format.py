@@ -97,6 +97,27 @@ class Alert(StrictModel):
 
 
 class Form(StrictModel):
+    # For editors, what the checks say too: scope person needs the mentee's enrollment.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["scope"], "properties": {"scope": {"const": "person"}}},
+            "then": {
+                "not": {
+                    "anyOf": [
+                        {"required": ["on"], "properties": {"on": {"const": "mentor"}}},
+                        {
+                            "required": ["filled_by"],
+                            "properties": {
+                                "on": {"type": "null"},
+                                "filled_by": {"const": "mentor"},
+                            },
+                        },
+                    ]
+                }
+            },
+        }
+    )
+
     title: Text
     intro: str | None = None
     filled_by: Filler

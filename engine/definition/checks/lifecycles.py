@@ -147,9 +147,7 @@ def _check_since_entering(
         if form_id not in d.forms:
             ck.unknown(where, "form", form_id, d.forms)
         elif form_id not in on_here:
-            ck.error(
-                where, f"form '{form_id}' is not filled on this enrollment {known_list(on_here)}"
-            )
+            _elsewhere(ck, form_id, lifecycle_id, where, on_here)
         elif sources and not set(sources) & set(d.forms[form_id].open_in):
             ck.error(
                 where,
