@@ -20,7 +20,18 @@ def _answers_on(ck: Checker, lifecycle_id: str) -> Resolver:
         form_id, dot, field_id = name.partition(".")
         if not dot:
             return f"name the form as well: '<form>.{name}' (forms here: {', '.join(forms)})"
-        if form_id not in forms:
+        d = ck.definition
+        meant = ck.meant_owner(form_id)
+        # A form whose open_in says it belongs here is reported there, with the fix.
+        misplaced = meant is not None and getattr(d.roles, meant).lifecycle == lifecycle_id
+        if form_id in d.forms and form_id not in forms and not misplaced:
+            owner = form_owner(d.forms[form_id])
+            role = ck.movable_to(form_id, lifecycle_id)
+            if role is not None and role != owner:
+                fix = f"write `on: {role}` in" if d.forms[form_id].on else f"add `on: {role}` to"
+                return f"form '{form_id}' is filled on the {owner}'s enrollment, not the {role}'s: {fix} the form so it is filled on the {role}'s enrollment"
+            return f"form '{form_id}' is filled on the {owner}'s enrollment, not on this one {known_list(forms)}"
+        if form_id not in forms and not misplaced:
             return f"no form '{form_id}' on this enrollment{suggest(form_id, forms)} {known_list(forms)}"
         fields = ck.form_fields(form_id)
         if field_id not in fields:

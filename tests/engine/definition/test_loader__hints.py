@@ -127,6 +127,32 @@ CASES = [
         ],
     ),
     (
+        "and-read-by-a-mentee-guard-is-one-problem",
+        [
+            MENTOR_EVALUATION,
+            (
+                "requires: {min_days_in_state: 30}}",
+                "requires: {when: {field: evaluation.usefulness, equals: Useful}}}",
+            ),
+        ],
+        [f"small.yaml:89:15: forms.evaluation.open_in[0]: {ON_EVALUATION}"],
+    ),
+    (
+        "a-guard-reads-a-form-of-the-other-enrollment-that-could-move",
+        [
+            ("filled_by: coordinator\n", "filled_by: coordinator\n    on: mentor\n"),
+            (
+                "requires: {min_days_in_state: 30}}",
+                "requires: {when: {field: screening_notes.notes, is_set: true}}}",
+            ),
+        ],
+        [
+            "small.yaml:111:105: lifecycles.mentee.transitions[4].requires.when.field: form"
+            " 'screening_notes' is filled on the mentor's enrollment, not the mentee's: write"
+            " `on: mentee` in the form so it is filled on the mentee's enrollment"
+        ],
+    ),
+    (
         "label-cut-at-a-comma",
         [
             (
