@@ -80,7 +80,7 @@ class Role(StrictModel):
 
 class Roles(StrictModel):
     # The schema refuses what the checks refuse too: a mentee has no capacity.
-    mentee: Role = Field(json_schema_extra={"properties": {"capacity": False}})
+    mentee: Role = Field(json_schema_extra={"properties": {"capacity": {"type": "null"}}})
     mentor: Role
 
 
@@ -145,11 +145,16 @@ class State(StrictModel):
     # final state has nothing to remind anyone of.
     model_config = ConfigDict(
         json_schema_extra={
-            "dependentSchemas": {
-                "outcome": {"required": ["final"], "properties": {"final": {"const": True}}}
-            },
-            "if": {"required": ["final"], "properties": {"final": {"const": True}}},
-            "then": {"properties": {"reminder": False}},
+            "allOf": [
+                {
+                    "if": {"required": ["final"], "properties": {"final": {"const": True}}},
+                    "then": {"properties": {"reminder": {"type": "null"}}},
+                },
+                {
+                    "if": {"required": ["outcome"], "properties": {"outcome": {"type": "string"}}},
+                    "then": {"required": ["final"], "properties": {"final": {"const": True}}},
+                },
+            ]
         }
     )
 
@@ -184,7 +189,7 @@ class Transition(StrictModel):
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"required": ["auto"], "properties": {"auto": {"const": True}}},
-            "then": {"required": ["requires"]},
+            "then": {"required": ["requires"], "properties": {"requires": {"type": "object"}}},
             "else": {"required": ["by"], "properties": {"by": {"minItems": 1}}},
         }
     )
@@ -212,7 +217,7 @@ class Criterion(StrictModel):
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"properties": {"kind": {"enum": ["near", "at_least"]}}},
-            "else": {"properties": {"margin": False}},
+            "else": {"properties": {"margin": {"type": "null"}}},
         }
     )
 

@@ -144,6 +144,10 @@ def _one_of_types(node: Any) -> Any:
     if len(others) == 1 and "$ref" not in others[0][0]:
         member = dict(others[0][0])
         member["type"] = [*sorted(others[0][1] or ()), *(["null"] if nulls else [])]
+        if nulls and "const" in member:
+            member["enum"] = [member.pop("const")]
+        if nulls and "enum" in member:
+            member["enum"] = [*member["enum"], None]
         return {**rest, **member}
     return {
         **rest,

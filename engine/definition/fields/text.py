@@ -27,7 +27,13 @@ from .kind import (
 
 class TextField(FieldBase):
     model_config = ConfigDict(
-        json_schema_extra={"dependentRequired": {"pattern_message": ["pattern"]}}
+        json_schema_extra={
+            "if": {
+                "required": ["pattern_message"],
+                "properties": {"pattern_message": {"type": "string"}},
+            },
+            "then": {"required": ["pattern"], "properties": {"pattern": {"type": "string"}}},
+        }
     )
 
     type: Literal["text"]

@@ -55,7 +55,7 @@ NOTES = "{id: notes, label: Notes, type: textarea}"
         ("{id: notes, label: Notes, type: boolean, required: true}", "False was expected"),
         (
             "{id: notes, label: Notes, type: text, pattern_message: Digits}",
-            "'pattern' is a dependency of 'pattern_message'",
+            "'pattern' is a required property",
         ),
         (
             "{id: notes, label: Notes, type: choice, choices: [a, a]}",

@@ -78,6 +78,22 @@ VALID_MUTATIONS = [
         [("{field: obstacle, equals: true}", "{field: obstacle, equals: true, lt: null}")],
     ),
     ("weight-as-a-fraction", [("kind: overlap, weight: 3", "kind: overlap, weight: 0.5")]),
+    (
+        "null-is-no-value",  # each of these is refused when given a value
+        [
+            (
+                "closed: {label: Closed, final: true,",
+                "closed: {label: Closed, final: true, reminder: null,",
+            ),
+            ("screened: {label: Screened}", "screened: {label: Screened, outcome: null}"),
+            ("    lifecycle: mentee\n", "    lifecycle: mentee\n    capacity: null\n"),
+            ("kind: overlap, weight: 3", "kind: overlap, weight: 3, margin: null"),
+            (
+                "{id: name, label: Name, type: text, required: true}",
+                "{id: name, label: Name, type: text, required: true, pattern_message: null}",
+            ),
+        ],
+    ),
 ]
 
 # (case, [(text to replace, replacement)]) on data/small.yaml: the engine refuses these.
