@@ -192,3 +192,33 @@ def test_the_export_holds_the_ask_form_figures(db: Database, seeded: engine.Prog
     assert ("endings", "Moved away", "people", Decimal("2")) in rows
     assert ("endings", "answered", "people", Decimal("3")) in rows
     assert ("holds", "Workload", "entries", Decimal("2")) in rows
+
+
+def test_a_report_on_a_form_only_automatic_steps_ask_is_refused_at_its_line() -> None:
+    """Nobody answers the ask form of a step the engine takes by itself: a report on it
+    could only say zero, so the definition does not load (never a silent zero)."""
+    text = variant_text(1).replace(
+        "        requires: {when: {field: mentee_application.years_of_service, lt: 1}}\n",
+        "        requires: {when: {field: mentee_application.years_of_service, lt: 1}}\n"
+        "        ask: hold_reason\n",
+        1,
+    )
+    # The hold step asks the closure form instead: only the automatic step asks hold_reason.
+    text = text.replace("ask: hold_reason}", "ask: ending}", 1)
+    with pytest.raises(engine.DefinitionError) as caught:
+        engine.load_text(text, "variant.yaml")
+    line = text.splitlines().index(
+        "  - {id: holds, title: Why relationships were put on hold, form: hold_reason, field: why}"
+    )
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"variant.yaml:{line + 1}:"), problems
+    assert "reports[1].form: nobody ever fills in 'hold_reason'" in problems[0]
+    assert "always count 0" in problems[0]
+    # Taken by hand as well as automatically: countable, so it loads.
+    engine.load_text(
+        text.replace(
+            "        ask: hold_reason\n", "        by: [coordinator]\n        ask: hold_reason\n"
+        ),
+        "variant.yaml",
+    )
