@@ -127,15 +127,18 @@ def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
     shown = []
     for f in form.fields.values():
         if f.id in answers:
-            value = answers[f.id]
-            file_id = value.get("id") if isinstance(value, dict) else None
-            entries = _group_entries(f, value)
-            shown.append(ShownAnswer(f.label, describe_value(f, value), True, file_id, entries))
+            shown.append(shown_answer(f, answers[f.id]))
     for key, value in answers.items():
         if key not in form.fields:
             text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
             shown.append(ShownAnswer(f"{key} (no longer asked)", text, False))
     return shown
+
+
+def shown_answer(f: AnyField, value: Any) -> ShownAnswer:
+    """One stored answer as people read it, with the ids of its files for links."""
+    file_id = value.get("id") if isinstance(value, dict) else None
+    return ShownAnswer(f.label, describe_value(f, value), True, file_id, _group_entries(f, value))
 
 
 def _group_entries(f: AnyField, value: Any) -> tuple[tuple[ShownAnswer, ...], ...]:

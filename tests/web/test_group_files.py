@@ -156,6 +156,10 @@ def test_photos_in_a_group_are_linked_for_those_who_may_read_them(
             assert response.status_code == 200, role
             assert response.data == PNG + bytes([n])
         assert "Pier 2" in page
+        # The answers table of the form links them too, for whoever sees the rows.
+        table = browser.get(f"/p/{PROGRAM}/forms/field_visit/answers").get_data(as_text=True)
+        for n, url in enumerate(urls, 1):
+            assert f'<a href="{url}">pier-{n}.png</a>' in table, role
     # The supervisor may open the enrollment but not the field visits (pair and
     # coordinator only): neither the names nor the links; the file is not theirs.
     for role in ("supervisor", "other coordinator", "stranger"):
@@ -167,6 +171,8 @@ def test_photos_in_a_group_are_linked_for_those_who_may_read_them(
             assert url not in page, role
             assert f"pier-{n}.png" not in page, role
             assert browser.get(url).status_code == 404, role
+        table = browser.get(f"/p/{PROGRAM}/forms/field_visit/answers").get_data(as_text=True)
+        assert not any(url in table for url in urls), role
 
 
 def test_photos_given_with_a_step_are_linked_in_the_history(
