@@ -16,6 +16,7 @@ from mentorflow import engine
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import StaffRole
 from mentorflow.engine.rules.access import Actor, actor_for
+from mentorflow.engine.sandbox.clock import MovableClock
 from mentorflow.engine.service import people as people_module
 from mentorflow.engine.service.people import get_or_create_person, hash_password
 from mentorflow.engine.service.session import PRESSING
@@ -91,17 +92,11 @@ def programs() -> dict[str, engine.Program]:
     return {**found, small.id: small}
 
 
-class Clock:
-    """Now, as the tests want it to be."""
+class Clock(MovableClock):
+    """Now, as the tests want it to be: the sandbox's movable clock, from a fixed day."""
 
     def __init__(self) -> None:
-        self.now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, days: float) -> None:
-        self.now += dt.timedelta(days=days)
+        super().__init__(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
 
 
 @pytest.fixture

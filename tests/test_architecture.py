@@ -4,7 +4,8 @@
 - Nothing outside the engine opens the database: no SQLAlchemy, no Alembic, no records;
   pages and commands reach the engine through its service (and read definitions), never
   its rules, so they cannot re-check one.
-- The engine's packages are layered: definition < records < rules < figures < service.
+- The engine's packages are layered: definition < records < rules < figures < service <
+  sandbox.
 - No import loop anywhere in the project.
 
 Each check is also run on a made-up tree that breaks it (`test_the_checks_catch_*`), so
@@ -29,10 +30,11 @@ SERVICE_INSIDES = {"db", "session", "transaction", "reading", "record"}
 RULES = {"may_take", "may_fill", "may_read", "signing_roles", "relations", "blocked_reasons"}
 # Each engine package, and what it must never import (the layers above it).
 LAYERS = {
-    "mentorflow.engine.definition": ("records", "rules", "figures", "service"),
-    "mentorflow.engine.records": ("rules", "figures", "service"),
-    "mentorflow.engine.rules": ("figures", "service"),
-    "mentorflow.engine.figures": ("service",),
+    "mentorflow.engine.definition": ("records", "rules", "figures", "service", "sandbox"),
+    "mentorflow.engine.records": ("rules", "figures", "service", "sandbox"),
+    "mentorflow.engine.rules": ("figures", "service", "sandbox"),
+    "mentorflow.engine.figures": ("service", "sandbox"),
+    "mentorflow.engine.service": ("sandbox",),
 }
 
 

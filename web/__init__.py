@@ -60,15 +60,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.config["MENTORFLOW_HSTS"] = identity.secure
-    programs = load_paths([app.config["MENTORFLOW_DEFINITIONS"]])
+    given: Workflow | None = app.config.get("MENTORFLOW_WORKFLOW")
+    if given is not None:
+        # The sandbox's own service (web/preview.py): its program, database and clock.
+        given.identity = identity
+        programs = dict(given.programs)
+        app.extensions["mentorflow.workflow"] = given
+    else:
+        programs = load_paths([app.config["MENTORFLOW_DEFINITIONS"]])
+        app.extensions["mentorflow.workflow"] = Workflow.open(
+            programs,
+            app.config["MENTORFLOW_DATABASE_URL"],
+            uploads=Path(app.config["MENTORFLOW_UPLOADS"]),
+            identity=identity,
+            **(
+                {"clock": app.config["MENTORFLOW_CLOCK"]}
+                if "MENTORFLOW_CLOCK" in app.config
+                else {}
+            ),
+        )
     app.extensions["mentorflow.programs"] = programs
-    app.extensions["mentorflow.workflow"] = Workflow.open(
-        programs,
-        app.config["MENTORFLOW_DATABASE_URL"],
-        uploads=Path(app.config["MENTORFLOW_UPLOADS"]),
-        identity=identity,
-        **({"clock": app.config["MENTORFLOW_CLOCK"]} if "MENTORFLOW_CLOCK" in app.config else {}),
-    )
     app.extensions["mentorflow.workflow"].check_uploads_folder()
     csrf.init_app(app)
 

@@ -106,6 +106,9 @@ class Form(StrictModel):
     signatures: list[Signer] = []
     alert: Alert | None = None
     sections: list[Section] = Field(min_length=1)
+    # pairing: entries made while the mentee is matched belong to that pairing (a new
+    # pairing starts without them); person: they stay with the enrollment across pairings.
+    scope: Literal["pairing", "person"] = "pairing"
 
 
 class Reminder(StrictModel):
@@ -124,11 +127,22 @@ class State(StrictModel):
     reminder: Reminder | None = None
 
 
+class DaysSince(StrictModel):
+    """At least `days` days since the enrollment first entered `state`."""
+
+    state: Name
+    days: int = Field(ge=1)
+
+
 class Requires(StrictModel):
     forms: list[Name] = []
     partner: bool = False
     when: Condition | None = None
     min_days_in_state: int | None = Field(default=None, ge=1)
+    # Forms with an entry submitted since the enrollment last entered its current state;
+    # `when` reads only such entries of them.
+    fresh_forms: list[Name] = []
+    min_days_since: DaysSince | None = None
 
 
 class Transition(StrictModel):

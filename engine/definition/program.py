@@ -63,6 +63,9 @@ class Form:
     sections: tuple[Section, ...]
     fields: Mapping[str, AnyField]  # top-level fields by id, in form order
     apply_for: str | None  # the role whose apply form this is
+    # 'pairing': entries made during a pairing belong to it; 'person': they stay current
+    # across the enrollment's pairings.
+    scope: str = "pairing"
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,10 @@ class Program:
     def revision(self) -> int:
         return self.info.revision
 
+    def person_forms(self) -> frozenset[str]:
+        """The forms whose entries stay with the enrollment across pairings."""
+        return frozenset(f.id for f in self.forms.values() if f.scope == "person")
+
     def lifecycle_of(self, role: str) -> Lifecycle:
         return self.lifecycles[self.roles[role].lifecycle]
 
@@ -183,6 +190,7 @@ def compile_form(form_id: str, form: fmt.Form, definition: fmt.Definition) -> Fo
         sections=sections,
         fields=frozen_map({f.id: f for s in sections for f in s.fields}),
         apply_for=apply_for,
+        scope=form.scope,
     )
 
 

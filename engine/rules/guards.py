@@ -7,6 +7,7 @@ the mentor yet"), so every guard is evaluated here and each failure explained.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..definition.conditions import Condition, evaluate
@@ -95,10 +96,11 @@ def blocked_reasons(record: EnrollmentRecord, transition: Transition) -> list[st
             missing = record.missing_signatures(form_id)
             if missing:
                 reasons.append(f"“{title}” is not signed by {_signers(missing)} yet")
+        reasons += _fresh_forms(record, transition)
         if requires.partner and enrollment.pairing_id is None:
             reasons.append("no mentor is assigned yet")
         if requires.when is not None and not evaluate(
-            requires.when, record.answer, record.now.date()
+            requires.when, _reader(record, transition), record.now.date()
         ):
             reasons.append(f"it requires that {describe(requires.when, program)}")
         days = requires.min_days_in_state
@@ -107,9 +109,66 @@ def blocked_reasons(record: EnrollmentRecord, transition: Transition) -> list[st
             reasons.append(
                 f"it can be taken after {days} days in {state} ({record.days_in_state()} so far)"
             )
+        reasons += _min_days_since(record, transition)
     if enrollment.role == "mentor" and transition.dest in record.lifecycle.finals:
         held = mentees_of(record.session, enrollment)
         if held:
             names = ", ".join(m.person.display_name for m in held)
             reasons.append(f"the mentor still holds mentees: {names}")
     return reasons
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _reader(record: EnrollmentRecord, transition: Transition) -> Callable[[str], Any]:
+    """`form.field` for `requires.when`: a form under `fresh_forms` is read only from an
+    entry made since the enrollment entered its state (blank otherwise), so a decision
+    recorded in an earlier stay in the state is not taken for a new one."""
+    fresh = set(transition.requires.fresh_forms) if transition.requires else set()
+    if not fresh:
+        return record.answer
+
+    def read(name: str) -> Any:
+        form_id, _, field_id = name.partition(".")
+        if form_id not in fresh:
+            return record.answer(name)
+        found = record.fresh(form_id)
+        return None if found is None else found.answers.get(field_id)
+
+    return read
+
+
+def _fresh_forms(record: EnrollmentRecord, transition: Transition) -> list[str]:
+    """The reasons of `fresh_forms`: an entry made since the enrollment last entered its
+    state, signed by all its `signatures`."""
+    requires = transition.requires
+    if requires is None:
+        return []
+    reasons: list[str] = []
+    state = record.lifecycle.label(record.enrollment.state)
+    for form_id in requires.fresh_forms:
+        title = record.program.forms[form_id].title
+        if record.fresh(form_id) is None:
+            reasons.append(f"“{title}” has not been submitted since entering {state}")
+            continue
+        missing = record.missing_signatures(form_id)
+        if missing:
+            reasons.append(f"“{title}” is not signed by {_signers(missing)} yet")
+    return reasons
+
+
+def _min_days_since(record: EnrollmentRecord, transition: Transition) -> list[str]:
+    """The reason of `min_days_since`: days counted from the enrollment's first entry
+    into a state (its history's events), so a hold and its resumption restart nothing."""
+    since = transition.requires.min_days_since if transition.requires else None
+    if since is None:
+        return []
+    named = record.lifecycle.label(since.state)
+    first = record.first_entered(since.state)
+    wait = f"it can be taken {_days(since.days)} after first entering {named}"
+    if first is None:
+        return [f"{wait}, which has not happened yet"]
+    so_far = (record.now - first).days
+    return [f"{wait} ({so_far} so far)"] if so_far < since.days else []

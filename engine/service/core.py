@@ -8,9 +8,10 @@ button exactly one wins and the other is told, with nothing half-written. Forms
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..definition.lifecycle import destination
@@ -68,6 +69,15 @@ class TransitionChoice(NamedTuple):
 
     transition: Transition
     reasons: tuple[str, ...]
+
+
+class DueStep(NamedTuple):
+    """An automatic step taken because its time had come."""
+
+    program_id: str
+    enrollment_id: str
+    before: str
+    after: str
 
 
 class WorkflowBase(ServiceBase):
@@ -316,6 +326,40 @@ class WorkflowBase(ServiceBase):
         row = event_row(record.program, e.id, record.now, actor, role, kind, before, e.state)
         row.update(transition=transition_id, pairing_id=pairing_id or e.pairing_id)
         return Event(**row, answers=answers)
+
+    def take_due_steps(self, programs: Iterable[str] | None = None) -> tuple[DueStep, ...]:
+        """Take the automatic steps whose time has come: an `auto` transition guarded by
+        time (`min_days_in_state`) holds because days passed, not because anything
+        changed, so nothing else would take it. `mentorflow remind` and the sandbox's
+        clock call this; each enrollment moves in its own transaction."""
+        chosen = [self.program(p) for p in (self.programs if programs is None else programs)]
+        waiting: list[str] = []
+        with self.reading() as session:
+            for program in chosen:
+                for role in program.roles:
+                    lifecycle = program.lifecycle_of(role)
+                    automatic = {
+                        s for s in lifecycle.states if any(t.auto for t in lifecycle.leaving(s))
+                    }
+                    if automatic:
+                        waiting += session.scalars(
+                            select(Enrollment.id).where(
+                                Enrollment.program_id == program.id,
+                                Enrollment.role == role,
+                                Enrollment.state.in_(sorted(automatic)),
+                            )
+                        )
+        taken: list[DueStep] = []
+        for enrollment_id in waiting:
+            with self.transaction() as session:
+                record = self.record(session, enrollment_id)
+                before = record.enrollment.state
+                self._run_autos(record)
+                if record.enrollment.state != before:
+                    taken.append(
+                        DueStep(record.program.id, enrollment_id, before, record.enrollment.state)
+                    )
+        return tuple(taken)
 
     def _run_autos(self, record: EnrollmentRecord) -> None:
         """Take every `auto` transition whose guards hold, as the system."""

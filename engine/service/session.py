@@ -75,6 +75,9 @@ class ServiceBase:
         self.clock = clock
         self.uploads = uploads if uploads is not None else Path("instance") / "uploads"
         self.identity = identity if identity is not None else Identity()
+        # A sandbox's service (`sandbox.Sandbox`, on its own temporary database) may make
+        # personas; a live one never does.
+        self.sandboxed = False
 
     @classmethod
     def open(
@@ -92,6 +95,15 @@ class ServiceBase:
         return cls(
             programs, Database(database_url), clock=clock, uploads=uploads, identity=identity
         )
+
+    def with_programs(self, programs: Mapping[str, Program]) -> Self:
+        """The same service (database, clock, uploads, identity) serving other programs:
+        how the sandbox serves a definition saved again."""
+        found = type(self)(
+            programs, self.db, clock=self.clock, uploads=self.uploads, identity=self.identity
+        )
+        found.sandboxed = self.sandboxed
+        return found
 
     def close(self) -> None:
         """Release the database's connections (commands call this when they end)."""

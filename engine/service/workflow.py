@@ -11,7 +11,7 @@ posted with a form), `matching` (assigning mentors) and `matching_review` (the m
 `documents` (a form with its signatures, to print), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
 address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
 the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
-out plain, immutable values (`snapshots` for what a write returns).
+out plain, immutable values (`snapshots` for what a write returns). `personas` makes the sandbox's made-up people.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
 from .outbox import Outbox
+from .personas import Personas
 from .presses import Presses
 from .uploads import KeptFiles
 
@@ -42,6 +43,7 @@ class Workflow(
     Presses,
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
+    Personas,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 

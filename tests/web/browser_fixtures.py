@@ -47,10 +47,10 @@ SHOTS = Path("/tmp/journey")
 HOME = re.compile(r".*/(me|admin|p/[^/]+/coordinator)$")
 
 
-class MovableClock(Clock):
+class BrowserClock(Clock):
     """The tests' clock, read by the app on every request, with dates for form inputs."""
 
-    def today(self, plus_days: int = 0) -> str:
+    def today(self, plus_days: int = 0) -> str:  # type: ignore[override]
         return (self.now.date() + dt.timedelta(days=plus_days)).isoformat()
 
 
@@ -58,7 +58,7 @@ class MovableClock(Clock):
 class LiveServer:
     url: str
     app: Flask
-    clock: MovableClock
+    clock: BrowserClock
 
     @property
     def workflow(self) -> Workflow:
@@ -82,7 +82,7 @@ def live_server(
     """The real app on 127.0.0.1 and a free port, in a background thread."""
     monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.setenv("MENTORFLOW_SECRET_KEY", "browser-tests-only")
-    clock = MovableClock()
+    clock = BrowserClock()
     app = create_app(
         {
             "MENTORFLOW_DATABASE_URL": db_url,

@@ -23,6 +23,7 @@ from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web.cli import main
 from tests.conftest import SMALL, Clock, People
 from tests.engine.service.test_reminders import PROGRAM, make_active
+from tests.support import state_of
 
 
 @pytest.fixture
@@ -155,3 +156,25 @@ def test_remind_removes_the_files_no_form_was_sent_with(
 
     code, out, err = _run("remind")
     assert "0 unsent files removed" in out
+
+
+def test_remind_takes_the_automatic_steps_whose_time_has_come(
+    workflow: Workflow, active: str, tmp_path: Path
+) -> None:
+    # The same program, its `close` now automatic after 30 days in `active`: the mentee
+    # has been active 45 days and nothing else changes, so only the daily run can take it.
+    definition = tmp_path / "definitions" / SMALL.name
+    definition.write_text(
+        SMALL.read_text().replace(
+            "by: [coordinator], requires: {min_days_in_state: 30}}",
+            "auto: true, requires: {min_days_in_state: 30}}",
+        )
+    )
+    code, out, err = _run("remind", "--dry-run")
+    assert code == 0, err
+    assert state_of(workflow, active) == "active"  # a dry run moves nothing
+    code, out, err = _run("remind")
+    assert code == 0, err
+    assert "small-program: automatic step active -> closed" in out
+    assert state_of(workflow, active) == "closed"
+    assert "0 reminders due" in out  # closed: no check-in is awaited any more

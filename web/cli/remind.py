@@ -1,4 +1,5 @@
-"""`mentorflow remind [--dry-run]`: queue the reminders that are due, then send the outbox.
+"""`mentorflow remind [--dry-run]`: take the automatic steps whose time has come, queue
+the reminders that are due, then send the outbox.
 
 Each reminder occurrence is queued once (its key is kept with the messages), so running
 the command twice sends nothing twice. Without MENTORFLOW_SMTP_URL the messages stay in
@@ -22,11 +23,16 @@ from .common import friendly, load_programs, main, open_workflow
 )
 @friendly
 def remind(dry_run: bool) -> None:
-    """Send the reminders that are due (running it twice sends nothing twice)."""
+    """Take due automatic steps and send the reminders that are due (twice sends nothing twice)."""
     programs = load_programs()
     settings = Settings.from_env()
     workflow = open_workflow(programs)
     try:
+        if not dry_run:
+            # Steps that wait on time (an `auto` step with `min_days_in_state`) are due
+            # when days pass, not when something changes: this daily run takes them first.
+            for step in workflow.take_due_steps():
+                click.echo(f"  {step.program_id}: automatic step {step.before} -> {step.after}")
         found = workflow.remind(dry_run=dry_run)
         for o in found:
             status = "already sent" if o.already_queued else f"to {', '.join(o.to) or 'nobody'}"

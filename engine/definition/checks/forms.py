@@ -80,6 +80,25 @@ def check_forms(ck: Checker) -> None:
                         inner[sub.id] = sub
                 seen.setdefault(f.id, f)
         _check_form_links(ck, form_id, form, base, is_apply, asked)
+        _check_scope(ck, form, base, is_apply)
+
+
+def _check_scope(ck: Checker, form: fmt.Form, base: Path, is_apply: bool) -> None:
+    """`scope: person` only where entries could otherwise be left with a pairing."""
+    if form.scope != "person":
+        return
+    if form_owner(form) != "mentee":
+        ck.error(
+            (*base, "scope"),
+            "scope: person applies to forms on the mentee's enrollment, which carries the "
+            "pairings; a mentor's forms always stay with the mentor",
+        )
+    elif not form.open_in and not is_apply:
+        ck.error(
+            (*base, "scope"),
+            "scope: person does nothing on a form filled only as a transition's ask: "
+            "its answers are kept with the step in the history",
+        )
 
 
 def _check_form_links(

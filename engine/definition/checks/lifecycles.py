@@ -94,6 +94,50 @@ def _check_transition(
         check_condition(
             ck, requires.when, (*path, "requires", "when"), _answers_on(ck, lifecycle_id)
         )
+    _check_since_entering(ck, lifecycle_id, lc, t, (*path, "requires"))
+
+
+def _check_since_entering(
+    ck: Checker, lifecycle_id: str, lc: fmt.Lifecycle, t: fmt.Transition, path: Path
+) -> None:
+    """`fresh_forms` name forms that can be filled in a state the transition leaves from;
+    `min_days_since` names a state entered before one of those states."""
+    requires = t.requires
+    assert requires is not None
+    d = ck.definition
+    sources = [s for s in transition_sources(t, lc) if s in lc.states]
+    on_here = [f for f in d.forms if ck.lifecycle_of_form(f) == lifecycle_id]
+    for i, form_id in enumerate(requires.fresh_forms):
+        where = (*path, "fresh_forms", i)
+        if form_id not in d.forms:
+            ck.unknown(where, "form", form_id, d.forms)
+        elif form_id not in on_here:
+            ck.error(
+                where, f"form '{form_id}' is not filled on this enrollment {known_list(on_here)}"
+            )
+        elif sources and not set(sources) & set(d.forms[form_id].open_in):
+            ck.error(
+                where,
+                f"form '{form_id}' cannot be filled in {', '.join(repr(s) for s in sources)}, "
+                "where this transition starts: no entry could be made since entering it "
+                f"(add {sources[0]!r} to its open_in)",
+            )
+    since = requires.min_days_since
+    if since is None:
+        return
+    if since.state not in lc.states:
+        ck.unknown((*path, "min_days_since", "state"), "state", since.state, lc.states)
+        return
+    edges: dict[str, set[str]] = {}
+    for other in lc.transitions:
+        for source in transition_sources(other, lc):
+            edges.setdefault(source, set()).add(other.to)
+    if sources and not set(sources) & _reachable({since.state}, edges):
+        ck.error(
+            (*path, "min_days_since", "state"),
+            f"state '{since.state}' is never entered before this transition "
+            f"(it leaves from {', '.join(sources)}), so its days could never be counted",
+        )
 
 
 def _check_states(ck: Checker, lifecycle_id: str, lc: fmt.Lifecycle, base: Path) -> None:

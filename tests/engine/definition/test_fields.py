@@ -209,6 +209,6 @@ def test_kept_file_inputs_parse_with_their_suffix() -> None:
 
 def test_the_sample_answers_know_every_scalar_type() -> None:
     # A new field type needs a sample answer for the journeys (tests/support.py).
-    from tests.support import SAMPLE
+    from mentorflow.engine.sandbox.samples import SAMPLE
 
     assert set(SAMPLE) == set(FIELD_TYPES) - {"group"}
