@@ -99,9 +99,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         single_sign_on,
     )
     from mentorflow.web.diagram import lifecycle_svg
+    from mentorflow.web.wording import count_of, people_of
 
     app.jinja_env.globals.update(
         lifecycle_svg=lifecycle_svg,
+        # Role labels in running text, never pluralised by adding "s" (web/wording.py).
+        people_of=people_of,
+        count_of=count_of,
         # How a field is drawn and marked is its type's to say (engine/definition/fields).
         widget_kind=lambda f: kind_of(f).widget_kind(f),
         demands_answer=lambda f: kind_of(f).demands_answer(f),

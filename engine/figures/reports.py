@@ -21,7 +21,10 @@ the CSV export writes them. Built in for every program:
   into `ended_early` states, counted per answer.
 
 Then each entry of the definition's `reports`: the answers to one field of one form,
-counted per person (a repeatable form counts entries): choice and multichoice per value
+counted per person (a repeatable form counts entries). A form a transition asks (`ask`)
+is answered with the step, the answers stored on its event rather than as a submission:
+those count as fillings too, and where a step asking it can be taken again (it does not
+lead to a final state) each time is an entry. Choice and multichoice per value
 (shown by label), boolean Yes/No, numbers as count, mean, min and max, anything else
 as how many answered.
 
@@ -585,20 +588,14 @@ def definition_report(
     f = form.fields.get(spec.field) if form else None
     if form is None or f is None:
         return None
-    ids = {e.id for e in records.enrollments if e.role == form.owner}
-    found = session.scalars(
-        select(Submission)
-        .where(Submission.form_id == form.id)
-        .order_by(Submission.created_at, Submission.id)
-    )
-    subs = [s for s in found if s.enrollment_id in ids]
-    if not form.repeatable:  # the latest filling per enrollment
-        subs = list({s.enrollment_id: s for s in subs}.values())
-    measure = "entries" if form.repeatable else "people"
-    answers = [(s.answers.get(f.id), s.enrollment_id) for s in subs]
+    fillings = _fillings(session, program, records, form)
+    measure = "people" if _once_per_person(program, form) else "entries"
+    if measure == "people":  # the latest filling per enrollment
+        fillings = list({who: (a, who) for a, who in fillings}.values())
+    answers = [(a.get(f.id), who) for a, who in fillings]
     cells = _answer_cells(f, answers, "", measure, n)
-    people = len({s.enrollment_id for s in subs})
-    responses = _Cell("Responses", measure, len(subs), people, total=True, key="responses")
+    people = len({who for _, who in fillings})
+    responses = _Cell("Responses", measure, len(fillings), people, total=True, key="responses")
     _apply_threshold([responses], n)
     return Report(
         spec.id,
@@ -610,6 +607,66 @@ def definition_report(
         form_title=form.title,
         responses=_finish([responses])[0],
     )
+
+
+def _asked_by(program: Program, form: Form) -> dict[str, set[str]]:
+    """role -> the transitions of its lifecycle whose `ask` form is `form`."""
+    found: dict[str, set[str]] = {}
+    for role in program.roles:
+        ids = {t.id for t in program.lifecycle_of(role).transitions.values() if t.ask == form.id}
+        if ids:
+            found[role] = ids
+    return found
+
+
+def _once_per_person(program: Program, form: Form) -> bool:
+    """Whether each enrollment fills `form` at most once, so the report counts people:
+    a form that is not repeatable and is either never asked by a step, or only asked by
+    steps into final states (taken once at most) and never filled as a form too. A step
+    that can be taken again (put on hold, resume, put on hold) gives one entry each time,
+    counted like a repeatable form's entries."""
+    if form.repeatable:
+        return False
+    asked = _asked_by(program, form)
+    if not asked:
+        return True
+    if form.open_in or form.apply_for is not None:
+        return False
+    for role, ids in asked.items():
+        lifecycle = program.lifecycle_of(role)
+        if any(lifecycle.transitions[t].dest not in lifecycle.finals for t in ids):
+            return False
+    return True
+
+
+def _fillings(
+    session: Session, program: Program, records: _Records, form: Form
+) -> list[tuple[Mapping[str, Any], str]]:
+    """Every filling of `form` on the enrollments of `records`, oldest first, as (answers,
+    enrollment id): its submissions, and the answers given with each step that asks it
+    (stored on the step's event, not as a submission)."""
+    dated: list[tuple[dt.datetime, int, Mapping[str, Any], str]] = []
+    ids = {e.id for e in records.enrollments if e.role == form.owner}
+    found = session.scalars(
+        select(Submission)
+        .where(Submission.form_id == form.id)
+        .order_by(Submission.created_at, Submission.id)
+    )
+    dated += [
+        (s.created_at, 0, s.answers, s.enrollment_id) for s in found if s.enrollment_id in ids
+    ]
+    asked = _asked_by(program, form)
+    for e in records.enrollments:
+        for ev in records.events.get(e.id, []):
+            if ev.answers is not None and ev.transition in asked.get(e.role, ()):
+                dated.append((ev.at, 1, ev.answers, e.id))
+    dated.sort(key=lambda d: (_aware(d[0]), d[1]))
+    return [(answers, who) for _, _, answers, who in dated]
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive UTC times, PostgreSQL aware ones: compare them alike."""
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def program_reports(

@@ -36,7 +36,13 @@ from typing import Any
 
 from ..definition import format as fmt
 from ..definition.conditions import evaluate
-from ..definition.fields import AnyField, kind_of, own_email_field, supervisor_fields
+from ..definition.fields import (
+    AnyField,
+    as_group,
+    kind_of,
+    own_email_field,
+    supervisor_fields,
+)
 from ..definition.program import Form
 from ..errors import InvalidAnswers
 
@@ -106,6 +112,14 @@ class ShownAnswer:
     text: str
     current: bool  # False: the field is no longer asked in this revision
     file_id: str | None = None  # an attached file, for a download link
+    # A group's entries, each as its answers shown one by one (a file with its id), so a
+    # page can link the files inside a group as it links a top-level one; () otherwise.
+    entries: tuple[tuple[ShownAnswer, ...], ...] = ()
+
+    @property
+    def files_inside(self) -> bool:
+        """Whether a group entry holds a file (the page then lists the entries, linked)."""
+        return any(part.file_id for entry in self.entries for part in entry)
 
 
 def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
@@ -113,11 +127,35 @@ def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
     shown = []
     for f in form.fields.values():
         if f.id in answers:
-            value = answers[f.id]
-            file_id = value.get("id") if isinstance(value, dict) else None
-            shown.append(ShownAnswer(f.label, describe_value(f, value), True, file_id))
+            shown.append(shown_answer(f, answers[f.id]))
     for key, value in answers.items():
         if key not in form.fields:
             text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
             shown.append(ShownAnswer(f"{key} (no longer asked)", text, False))
     return shown
+
+
+def shown_answer(f: AnyField, value: Any) -> ShownAnswer:
+    """One stored answer as people read it, with the ids of its files for links."""
+    file_id = value.get("id") if isinstance(value, dict) else None
+    return ShownAnswer(f.label, describe_value(f, value), True, file_id, _group_entries(f, value))
+
+
+def _group_entries(f: AnyField, value: Any) -> tuple[tuple[ShownAnswer, ...], ...]:
+    group = as_group(f)
+    if group is None or not isinstance(value, list | tuple):
+        return ()
+    return tuple(
+        tuple(
+            ShownAnswer(
+                sub.label,
+                describe_value(sub, entry[sub.id]),
+                True,
+                entry[sub.id].get("id") if isinstance(entry[sub.id], dict) else None,
+            )
+            for sub in group.fields
+            if sub.id in entry
+        )
+        for entry in value
+        if isinstance(entry, Mapping)
+    )

@@ -1,7 +1,7 @@
 """Guards of transitions, built by the engine from `requires`, each failure in words.
 
 The `transitions` library would stop at the first failing condition; a coordinator
-needs every reason a transition is blocked ("the learning contract is not signed by
+needs every reason a transition is blocked ("“Learning contract” is not signed by
 the mentor yet"), so every guard is evaluated here and each failure explained.
 """
 
@@ -89,11 +89,13 @@ def blocked_reasons(record: EnrollmentRecord, transition: Transition) -> list[st
         for form_id in requires.forms:
             title = program.forms[form_id].title
             if record.current(form_id) is None:
-                reasons.append(f"the {title} has not been submitted yet")
+                # The title quoted, not after "the": it reads as English whatever it is
+                # ("the Safety certification on file has not been submitted yet" did not).
+                reasons.append(f"“{title}” has not been submitted yet")
                 continue
             missing = record.missing_signatures(form_id)
             if missing:
-                reasons.append(f"the {title} is not signed by {_signers(missing)} yet")
+                reasons.append(f"“{title}” is not signed by {_signers(missing)} yet")
         reasons += _fresh_forms(record, transition)
         if requires.partner and enrollment.pairing_id is None:
             reasons.append("no mentor is assigned yet")
@@ -149,11 +151,11 @@ def _fresh_forms(record: EnrollmentRecord, transition: Transition) -> list[str]:
     for form_id in requires.fresh_forms:
         title = record.program.forms[form_id].title
         if record.fresh(form_id) is None:
-            reasons.append(f"no {title} has been submitted since entering {state}")
+            reasons.append(f"“{title}” has not been submitted since entering {state}")
             continue
         missing = record.missing_signatures(form_id)
         if missing:
-            reasons.append(f"the {title} is not signed by {_signers(missing)} yet")
+            reasons.append(f"“{title}” is not signed by {_signers(missing)} yet")
     return reasons
 
 

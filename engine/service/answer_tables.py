@@ -25,7 +25,7 @@ from ..errors import InvalidQuery, NotFound
 from ..records.enrollment import EnrollmentRecord
 from ..records.store import Enrollment, Pairing, Submission
 from ..rules.access import Actor, relations
-from ..rules.answers import describe_value
+from ..rules.answers import ShownAnswer, describe_value, shown_answer
 from .core import WorkflowBase
 from .views import enrollments_of, readable_entries
 
@@ -57,6 +57,8 @@ class AnswerRow:
     submitted_at: dt.datetime
     answers: tuple[str, ...]
     _keys: tuple[Any, ...] = ()  # sort keys of the answers, typed: numbers as numbers
+    # The answers again, with their files' ids, for download links (None: unanswered).
+    cells: tuple[ShownAnswer | None, ...] = ()
 
     def sort_key(self, column: str) -> tuple[Any, ...]:
         if column == PERSON:
@@ -120,11 +122,13 @@ def _row(record: EnrollmentRecord, form: Form, submission: Submission) -> Answer
     e = record.enrollment
     shown: list[str] = []
     keys: list[tuple[Any, ...]] = []
+    cells: list[ShownAnswer | None] = []
     for f in _fields(form):
         value = submission.answers.get(f.id)
         text = describe_value(f, value) if value is not None else ""
         shown.append(text)
         keys.append(_typed(f, value, text))
+        cells.append(shown_answer(f, value) if value is not None else None)
     return AnswerRow(
         enrollment_id=e.id,
         submission_id=submission.id,
@@ -135,6 +139,7 @@ def _row(record: EnrollmentRecord, form: Form, submission: Submission) -> Answer
         submitted_at=submission.created_at,
         answers=tuple(shown),
         _keys=tuple(keys),
+        cells=tuple(cells),
     )
 
 

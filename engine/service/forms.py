@@ -292,7 +292,7 @@ class FormFilling(WorkflowBase):
             form = form_on(record, form_id)
             submission = record.current(form_id)
             if submission is None:
-                raise FormNotOpen(f"The {form.title} has not been submitted yet.")
+                raise FormNotOpen(f"“{form.title}” has not been submitted yet.")
             if on_behalf_of is not None:
                 if not may_record_signatures(roles):
                     raise Forbidden(

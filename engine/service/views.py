@@ -381,4 +381,11 @@ def readable_attachment(
         for value in submission.answers.values():
             if any(d.get("id") == attachment_id for d in _descriptors(value)):
                 return True
+    # A file given with a step (its `ask` form) or in an amended version, as the history
+    # shows it to this viewer.
+    for item in history(record, actor, roles):
+        for shown in item.answers or ():
+            parts = [shown, *(part for entry in shown.entries for part in entry)]
+            if any(part.file_id == attachment_id for part in parts):
+                return True
     return False

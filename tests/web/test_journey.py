@@ -347,8 +347,8 @@ def test_the_whole_journey_of_the_general_program(
     page.reload()
     expect_state(page, "active")
     reasons = transition_item(page, "complete").locator(".reasons")
-    expect(reasons).to_contain_text("the Mentee evaluation has not been submitted yet")
-    expect(reasons).to_contain_text("the Mentor evaluation has not been submitted yet")
+    expect(reasons).to_contain_text("“Mentee evaluation” has not been submitted yet")
+    expect(reasons).to_contain_text("“Mentor evaluation” has not been submitted yet")
     expect(reasons).to_contain_text("it can be taken after 120 days in Active (14 so far)")
     coordinator.shot("05-complete-blocked")
 

@@ -163,4 +163,4 @@ def test_why_someone_elses_step_waits_is_not_told_to_a_participant(world: World)
     assert mentee.startswith("wait: Waiting for a coordinator to complete the relationship")
     assert "Mentor evaluation" not in mentee
     staff = next_step_of(_page(world, world.coordinator, scene.mentee_id))
-    assert "the Mentor evaluation has not been submitted yet" in staff
+    assert "“Mentor evaluation” has not been submitted yet" in staff

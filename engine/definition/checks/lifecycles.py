@@ -360,3 +360,20 @@ def check_reports(ck: Checker) -> None:
                 (*path, "field"),
                 f"'{report.field}' is a {found.type} field; reports count choice, multichoice, boolean, consent or number answers",
             )
+        elif _never_answered(d, report.form):
+            ck.error(
+                (*path, "form"),
+                f"nobody ever fills in '{report.form}': it is asked only by automatic steps (auto: true, no by), "
+                "which take no answers, so this report would always count 0; let people take the step "
+                "(by: [...]), or report on a form people fill in",
+            )
+
+
+def _never_answered(d: fmt.Definition, form_id: str) -> bool:
+    """Whether a form is filled only as the `ask` form of steps nobody takes by hand: a
+    report on it could only ever say zero (never a silent zero: refused at load)."""
+    form = d.forms[form_id]
+    if form.open_in or form_id in (d.roles.mentee.apply_form, d.roles.mentor.apply_form):
+        return False
+    asking = [t for lc in d.lifecycles.values() for t in lc.transitions if t.ask == form_id]
+    return bool(asking) and all(t.auto and not t.by for t in asking)

@@ -21,7 +21,7 @@ from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import Clock, People
 from tests.engine.reach_program import PROGRAM, REACH, Cast, active, reach_workflow, screened
 
-NO_REVIEW = "no Mid-point review has been submitted since entering Active"
+NO_REVIEW = "“Mid-point review” has not been submitted since entering Active"
 NOT_HOLD = "it requires that 'Decision' is 'hold'"
 
 

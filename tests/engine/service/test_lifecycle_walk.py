@@ -462,8 +462,8 @@ REFUSALS = [
         GuardsFailed,
         {
             "reasons": [
-                "the Mentee evaluation has not been submitted yet",
-                "the Mentor evaluation has not been submitted yet",
+                "“Mentee evaluation” has not been submitted yet",
+                "“Mentor evaluation” has not been submitted yet",
                 "it can be taken after 120 days in Active (0 so far)",
             ]
         },
@@ -482,7 +482,7 @@ REFUSALS = [
     pytest.param(
         _contract_signed_by_the_mentee_only,
         GuardsFailed,
-        {"reasons": ["the Learning contract is not signed by the mentor and the supervisor yet"]},
+        {"reasons": ["“Learning contract” is not signed by the mentor and the supervisor yet"]},
         id="guard-not-signed",
     ),
     pytest.param(
@@ -508,7 +508,7 @@ REFUSALS = [
         GuardsFailed,
         {
             "reasons": [
-                "the Mentee orientation has not been submitted yet",
+                "“Mentee orientation” has not been submitted yet",
                 "it requires that 'I attended the whole orientation' is ticked and "
                 f"'Topics covered' includes '{LEARNING_CONTRACT_TOPIC}'",
             ]

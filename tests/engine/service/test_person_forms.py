@@ -57,7 +57,7 @@ def test_a_person_form_meets_requires_forms_after_a_rematch(
 ) -> None:
     cast = _rematched(reach, people)
     reasons = reach.transition_page(PROGRAM, cast.enrollment_id, "start", cast.coordinator).reasons
-    assert list(reasons) == ["the Field plan has not been submitted yet"]
+    assert list(reasons) == ["“Field plan” has not been submitted yet"]
     reach.submit(cast.enrollment_id, "field_plan", cast.mentors[1], {"sites": "Bridge 12"})
     assert reach.take(cast.enrollment_id, "start", cast.coordinator).state == "active"
 

@@ -62,14 +62,14 @@ def test_the_whole_relationship(workflow: Workflow, cast: dict, clock: Clock) ->
 
     with pytest.raises(GuardsFailed) as refused:
         workflow.take(mentee.id, "start", coordinator)
-    assert refused.value.reasons == ["the Learning contract has not been submitted yet"]
+    assert refused.value.reasons == ["“Learning contract” has not been submitted yet"]
 
     contract = {"goals": [{"goal": "Lead a budget meeting", "target": "2026-09-01"}]}
     workflow.submit(mentee.id, "learning_contract", cast["mentee"], contract)
     with pytest.raises(GuardsFailed) as refused:
         workflow.take(mentee.id, "start", coordinator)
     assert refused.value.reasons == [
-        "the Learning contract is not signed by the mentor, the mentee and the supervisor yet"
+        "“Learning contract” is not signed by the mentor, the mentee and the supervisor yet"
     ]
     workflow.sign(mentee.id, "learning_contract", cast["mentee"])
     workflow.sign(mentee.id, "learning_contract", cast["mentor"])

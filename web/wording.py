@@ -1,0 +1,40 @@
+"""Role labels in running text: English for any label a definition gives.
+
+A definition names its roles freely ("Mentee", "New bridge inspector (mentee)",
+"District deputy"), so a page never makes a plural by adding "s" to a label
+("…(mentee)s", "deputys"). Only a label that is the plain role's own name ("Mentee" for
+the mentee role) is put in the plural, as "Mentees"; any other label is kept whole, in
+a phrase that needs no plural: "People as New bridge inspector (mentee)", "3 people as
+District deputy".
+"""
+
+from __future__ import annotations
+
+# The plain roles' names and their plurals: the only labels the pages put in the plural.
+PLURALS = {"mentee": "mentees", "mentor": "mentors"}
+
+
+def _plain(label: str, role: str) -> bool:
+    return label.strip().lower() == role and role in PLURALS
+
+
+def _like(word: str, label: str) -> str:
+    """`word` in the capitalisation of `label` ("Mentees" for "Mentee")."""
+    label = label.strip()
+    if label.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if label[:1].isupper() else word
+
+
+def people_of(label: str, role: str) -> str:
+    """A heading for the people of a role: "Mentees", or "People as <label>"."""
+    if _plain(label, role):
+        return _like(PLURALS[role], label)
+    return f"People as {label}"
+
+
+def count_of(count: int, label: str, role: str) -> str:
+    """A count of people in a role: "1 mentee", "3 mentees", "3 people as <label>"."""
+    if _plain(label, role):
+        return f"{count} {role if count == 1 else PLURALS[role]}"
+    return f"{count} {'person' if count == 1 else 'people'} as {label}"
