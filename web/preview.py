@@ -154,31 +154,22 @@ def apply(key: str) -> Response:
     return _done(lambda: sandbox().apply(persona), f"{persona.name} applied with sample answers.")
 
 
-@bp.post("/fill/<key>/<form_id>")
-def fill(key: str, form_id: str) -> Response:
+# What a persona does on an enrollment (`key`'s), as said afterwards.
+DOINGS = {
+    "fill": "{who} filled {what} on {on}'s enrollment with sample answers.",
+    "sign": "{who} signed {what} on {on}'s enrollment.",
+    "take": "{who} took '{what}' on {on}'s enrollment.",
+}
+
+
+@bp.post("/<any(fill, sign, take):action>/<key>/<what>")
+def act_on(action: str, key: str, what: str) -> Response:
+    """`as` fills a form, signs it or takes a step (`what`) on `key`'s enrollment."""
     on = _persona(key)
     who = _persona(request.form.get("as", ""))
-    return _done(
-        lambda: sandbox().fill(who, form_id, on),
-        f"{who.name} filled {form_id} on {on.name}'s enrollment with sample answers.",
-    )
-
-
-@bp.post("/sign/<key>/<form_id>")
-def sign(key: str, form_id: str) -> Response:
-    on = _persona(key)
-    who = _persona(request.form.get("as", ""))
-    return _done(lambda: sandbox().sign(who, form_id, on), f"{who.name} signed {form_id}.")
-
-
-@bp.post("/take/<key>/<transition_id>")
-def take(key: str, transition_id: str) -> Response:
-    on = _persona(key)
-    who = _persona(request.form.get("as", ""))
-    return _done(
-        lambda: sandbox().take(who, transition_id, on),
-        f"{who.name} took '{transition_id}' on {on.name}'s enrollment.",
-    )
+    doing = getattr(sandbox(), action)
+    said = DOINGS[action].format(who=who.name, what=what, on=on.name)
+    return _done(lambda: doing(who, what, on), said)
 
 
 @bp.post("/match/<key>")

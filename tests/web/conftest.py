@@ -11,6 +11,7 @@ import itertools
 import re
 import shutil
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,34 @@ def app(
         )
         yield found
         found.extensions["mentorflow.workflow"].db.dispose()
+
+
+@contextmanager
+def app_on_definitions(
+    definitions: Mapping[str, str], tmp_path: Path, db_url: str, clock: Clock
+) -> Iterator[Flask]:
+    """The app (CSRF on) on definitions given as text by file name, at `db_url`, read by
+    the tests' clock: for tests of a definition written for them."""
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    for name, text in definitions.items():
+        (folder / name).write_text(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
+        found = create_app(
+            {
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": True,
+                "MENTORFLOW_DATABASE_URL": db_url,
+                "MENTORFLOW_DEFINITIONS": str(folder),
+                "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
+                "MENTORFLOW_CLOCK": clock,
+            }
+        )
+        try:
+            yield found
+        finally:
+            found.extensions["mentorflow.workflow"].db.dispose()
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from mentorflow.engine.definition.fields import FileField, GroupField
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service.workflow import Workflow
-from mentorflow.web import create_app
 from tests.conftest import SMALL, Clock, People
 from tests.support import unique
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, app_on_definitions
 
 PROGRAM = "small-program"
 PASSWORD = "correct horse battery"
@@ -62,28 +61,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def app(
     tmp_path: Path, db_url: str, db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Flask]:
-    definitions = tmp_path / "definitions"
-    definitions.mkdir()
     text = SMALL.read_text().replace("  evaluation:\n", VISITS, 1)
     text = text.replace(
         "      declined: {label: Not accepted, final: true, outcome: not_started}\n    transitions:\n",
         "      declined: {label: Not accepted, final: true, outcome: not_started}\n" + PAUSE,
         1,
     )
-    (definitions / "small.yaml").write_text(text)
-    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
-    found = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": True,
-            "MENTORFLOW_DATABASE_URL": db_url,
-            "MENTORFLOW_DEFINITIONS": str(definitions),
-            "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
-            "MENTORFLOW_CLOCK": clock,
-        }
-    )
-    yield found
-    found.extensions["mentorflow.workflow"].db.dispose()
+    with app_on_definitions({"small.yaml": text}, tmp_path, db_url, clock) as found:
+        yield found
 
 
 def active_pair(wf: Workflow, people: People) -> dict[str, Actor | str]:

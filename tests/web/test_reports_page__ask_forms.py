@@ -10,13 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
 from mentorflow.engine.records.database import Database
-from mentorflow.web import create_app
 from tests.conftest import Clock, People
 from tests.engine.figures.test_reports__ask_forms import PROGRAM, seed, variant, variant_text
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, app_on_definitions
 
 PASSWORD = "correct horse battery"
 
@@ -32,21 +30,7 @@ def page_and_csv(
 ) -> Iterator[tuple[str, list[list[str]]]]:
     clock.now = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
     program = variant(1)
-    definitions = tmp_path / "definitions"
-    definitions.mkdir()
-    (definitions / "variant.yaml").write_text(variant_text(1))
-    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
-    app: Flask = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": True,
-            "MENTORFLOW_DATABASE_URL": db_url,
-            "MENTORFLOW_DEFINITIONS": str(definitions),
-            "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
-            "MENTORFLOW_CLOCK": clock,
-        }
-    )
-    try:
+    with app_on_definitions({"variant.yaml": variant_text(1)}, tmp_path, db_url, clock) as app:
         coordinator = seed(db, clock, people, program)
         browser = Browser(app.test_client(), None).sign_in(coordinator, PASSWORD)
         page = browser.get(f"/p/{PROGRAM}/reports")
@@ -55,8 +39,6 @@ def page_and_csv(
         assert export.status_code == 200
         rows = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
         yield page.get_data(as_text=True), rows
-    finally:
-        app.extensions["mentorflow.workflow"].db.dispose()
 
 
 def section(page: str, report_id: str) -> str:

@@ -13,11 +13,10 @@ from flask import Flask
 
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.service.workflow import Workflow
-from mentorflow.web import create_app
 from mentorflow.web.wording import count_of, people_of
 from tests.conftest import SMALL, Clock, People
 from tests.support import unique
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, app_on_definitions
 
 PROGRAM = "small-program"
 PASSWORD = "correct horse battery"
@@ -54,25 +53,11 @@ def test_labels_in_running_text(label: str, role: str, heading: str, one: str, t
 def app(
     tmp_path: Path, db_url: str, db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Flask]:
-    definitions = tmp_path / "definitions"
-    definitions.mkdir()
     text = SMALL.read_text()
     text = text.replace("    label: Mentee\n", f"    label: {MENTEE}\n", 1)
     text = text.replace("    label: Mentor\n", f"    label: {MENTOR}\n", 1)
-    (definitions / "small.yaml").write_text(text)
-    monkeypatch.setenv("MENTORFLOW_INSTANCE", str(tmp_path / "instance"))
-    found = create_app(
-        {
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": True,
-            "MENTORFLOW_DATABASE_URL": db_url,
-            "MENTORFLOW_DEFINITIONS": str(definitions),
-            "MENTORFLOW_UPLOADS": str(tmp_path / "uploads"),
-            "MENTORFLOW_CLOCK": clock,
-        }
-    )
-    yield found
-    found.extensions["mentorflow.workflow"].db.dispose()
+    with app_on_definitions({"small.yaml": text}, tmp_path, db_url, clock) as found:
+        yield found
 
 
 NAIVE = re.compile(r"\(mentee\)s\b|deputys\b|deputies\b", re.I)

@@ -206,7 +206,8 @@ CASES = [
 ]
 
 
-def _edited(edits: list[tuple[str, str]]) -> str:
+def edited(edits: list[tuple[str, str]]) -> str:
+    """The small definition with each edit applied, each exactly once."""
     text = SMALL
     for old, new in edits:
         assert text.count(old) == 1, f"the edit must apply exactly once: {old!r}"
@@ -219,13 +220,13 @@ def _edited(edits: list[tuple[str, str]]) -> str:
 )
 def test_the_problem_says_the_fix_once(edits: list[tuple[str, str]], expected: list[str]) -> None:
     with pytest.raises(engine.DefinitionError) as caught:
-        engine.load_text(_edited(edits), "small.yaml")
+        engine.load_text(edited(edits), "small.yaml")
     assert [str(p) for p in caught.value.problems] == expected
 
 
 def test_the_suggested_fix_loads() -> None:
     # The fix each hint names really is the fix: `on: mentee`, and quotes.
-    fixed = _edited(
+    fixed = edited(
         [
             (
                 "filled_by: mentee\n    open_in: [closed]",

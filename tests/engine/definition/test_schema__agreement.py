@@ -25,6 +25,7 @@ from ruamel.yaml.error import YAMLError
 from mentorflow.engine.definition.loader import check_definition
 from mentorflow.engine.definition.schema import definition_schema
 from mentorflow.engine.definition.yaml_source import read_yaml
+from tests.engine.definition.test_loader__hints import edited
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
@@ -213,14 +214,6 @@ BROKEN_MUTATIONS = [
 ]
 
 
-def _edited(edits: list[tuple[str, str]]) -> str:
-    text = SMALL
-    for old, new in edits:
-        assert text.count(old) == 1, f"the edit must apply exactly once: {old!r}"
-        text = text.replace(old, new)
-    return text
-
-
 def _table_cases(module: str) -> Iterator[tuple[str, str]]:
     """The broken definitions of a table-driven test module, as text, by case name."""
     spec = importlib.util.spec_from_file_location(f"_corpus_{module}", HERE / f"{module}.py")
@@ -231,7 +224,7 @@ def _table_cases(module: str) -> Iterator[tuple[str, str]]:
         name, edits = case[0], case[1]
         if isinstance(edits, str):  # test_loader__errors: one (old, new) pair
             edits = [(case[1], case[2])]
-        yield f"{module}:{name}", _edited(edits)
+        yield f"{module}:{name}", edited(edits)
 
 
 def _string_definitions() -> Iterator[tuple[str, str]]:
@@ -276,12 +269,12 @@ VALID = [
     *((p.name, p.read_text()) for p in sorted((ROOT / "definitions").glob("*.y*ml"))),
     *((p.name, p.read_text()) for p in sorted((HERE.parent / "data").glob("*.y*ml"))),
     *((name, text) for name, text in _string_definitions() if not _problems(text)),
-    *((name, _edited(edits)) for name, edits in VALID_MUTATIONS),
+    *((name, edited(edits)) for name, edits in VALID_MUTATIONS),
 ]
 BROKEN = [
     *_table_cases("test_loader__errors"),
     *_table_cases("test_loader__hints"),
-    *((name, _edited(edits)) for name, edits in BROKEN_MUTATIONS),
+    *((name, edited(edits)) for name, edits in BROKEN_MUTATIONS),
 ]
 
 
