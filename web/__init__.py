@@ -99,8 +99,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         single_sign_on,
     )
     from mentorflow.web.diagram import lifecycle_svg
-    from mentorflow.web.wording import count_of, people_of
+    from mentorflow.web.wording import count_of, in_sentence, people_of
 
+    # A label or title inside a sentence: its first letter lowered, acronyms kept.
+    app.jinja_env.filters["in_sentence"] = in_sentence
     app.jinja_env.globals.update(
         lifecycle_svg=lifecycle_svg,
         # Role labels in running text, never pluralised by adding "s" (web/wording.py).

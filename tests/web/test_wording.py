@@ -13,7 +13,7 @@ from flask import Flask
 
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.service.workflow import Workflow
-from mentorflow.web.wording import count_of, people_of
+from mentorflow.web.wording import count_of, in_sentence, people_of
 from tests.conftest import SMALL, Clock, People
 from tests.support import unique
 from tests.web.conftest import Browser, app_on_definitions
@@ -93,3 +93,26 @@ def test_pages_name_the_roles_without_a_naive_plural(
     assert waiting is not None and waiting.group(1) == f"3 people as {MENTEE}"
     assert f"<h3>People as {MENTEE}</h3>" in public
     assert f"<h3>People as {MENTOR}</h3>" in public
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Learning contract", "learning contract"),
+        ("Safety certification on file", "safety certification on file"),
+        ("PPE checklist", "PPE checklist"),
+        ("DOT field visit log", "DOT field visit log"),
+        ("Safety form for District 5", "safety form for District 5"),
+        ("Mentee Application", "mentee application"),
+        ("Mentor Exit Interview for the PPE Program", "mentor exit interview for the PPE program"),
+        ("iPad loan form", "iPad loan form"),
+        ("A", "a"),
+    ],
+)
+def test_a_title_inside_a_sentence_keeps_its_acronyms(title: str, said: str) -> None:
+    assert in_sentence(title) == said
+
+
+def test_the_next_step_keeps_an_acronym_in_a_form_title(app: Flask) -> None:
+    rendered = app.jinja_env.from_string("Fill in the {{ 'PPE checklist'|in_sentence }}").render()
+    assert rendered == "Fill in the PPE checklist"
