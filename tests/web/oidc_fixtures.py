@@ -10,6 +10,7 @@ where that is a failure: CI must never skip them silently.
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import socket
@@ -41,10 +42,27 @@ ABORT = re.compile(r'<a href="([^"]+)">\[ Cancel \]</a>')
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A free port below the range the system hands out for port 0. The provider starts
+    on it only after the live server has bound port 0 (its address is the redirect URI
+    the provider is told), and a port from that range, free a moment ago, was once given
+    to that very server: the provider then failed with EADDRINUSE."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = random.randint(max(1024, low - 12000), low - 1)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port below {low}")
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
 
 
 def _node() -> str:
