@@ -36,7 +36,6 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from mentorflow.engine.definition.program import Transition
 from mentorflow.engine.errors import MentorflowError
 from mentorflow.engine.sandbox.samples import sample_answers
 from mentorflow.engine.sandbox.sandbox import PERSONA_ROLES, Passage, Persona, Sandbox
@@ -80,7 +79,8 @@ def home() -> str:
     cards = []
     for persona in box.personas.values():
         if persona.enrollment_id is not None:
-            cards.append((persona, box.inspect(persona.enrollment_id)))
+            eid = persona.enrollment_id
+            cards.append((persona, box.inspect(eid), box.takers(eid, persona)))
     mentors = [p for p in box.personas.values() if p.role == "mentor" and p.enrollment_id]
     messages = box.service.outbox(program.id, box.inspector()).messages[:SHOWN_MESSAGES]
     return render_template(
@@ -92,25 +92,10 @@ def home() -> str:
         waiting_for_match=program.waiting_for_match,
         messages=messages,
         reminder=_is_reminder,
-        likely_actor=lambda t, on: _likely_actor(t, on, box.personas.values()),
         reports=box.reports(),
         moves=MOVES,
         roles=PERSONA_ROLES,
     )
-
-
-def _likely_actor(transition: Transition, on: Persona, personas: Iterable[Persona]) -> str:
-    """Who the simulator offers to take a step first: the enrollment's own persona when
-    the step is theirs, else the first persona of a role that may take it."""
-
-    def may(p: Persona) -> bool:
-        return p.role in transition.by or (
-            "pair" in transition.by and p.role in ("mentee", "mentor")
-        )
-
-    if may(on):
-        return on.key
-    return next((p.key for p in personas if may(p)), on.key)
 
 
 def _is_reminder(message: OutboxRow) -> bool:

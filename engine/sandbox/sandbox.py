@@ -98,6 +98,7 @@ class Sandbox:
         self.notes: list[str] = []  # said once to the author: why the sandbox started over
         self._stamp: tuple[int, int] | None = None
         self._generation = 0
+        self._inspector: Actor | None = None
         self.refresh()
 
     # -- the definition ---------------------------------------------------------------
@@ -165,6 +166,7 @@ class Sandbox:
         self.workflow = None
         self._generation += 1
         self.personas.clear()
+        self._inspector = None
 
     def reset(self) -> None:
         """Forget every record and persona; the clock goes back to where it started."""
@@ -342,8 +344,30 @@ class Sandbox:
 
     def inspector(self) -> Actor:
         """An admin the author never sees, who reads every enrollment and every step (an
-        admin may take any step), so expectations and the simulator see all there is."""
-        return self.service.make_persona(f"sandbox@{EMAIL_DOMAIN}", "Sandbox", admin=True)
+        admin may take any step), so expectations and the simulator see all there is.
+        Made once per database, not per look."""
+        if self._inspector is None:
+            self._inspector = self.service.make_persona(
+                f"sandbox@{EMAIL_DOMAIN}", "Sandbox", admin=True
+            )
+        return self._inspector
+
+    def takers(self, enrollment_id: str, own: Persona) -> dict[str, str]:
+        """For each step an enrollment's page offers, the persona who would take it first:
+        `own` (the enrollment's persona) when the step is theirs, else the first persona
+        whose page offers it. The engine's own views decide, so no rule is copied here."""
+        found: dict[str, str] = {}
+        others = [p for p in self.personas.values() if p is not own]
+        for persona in (own, *others):
+            try:
+                page = self.service.enrollment_page(
+                    self.ready.id, enrollment_id, self.actor(persona)
+                )
+            except MentorflowError:
+                continue  # they may not see it: no step of theirs
+            for choice in page.view.transitions:
+                found.setdefault(choice.transition.id, persona.key)
+        return found
 
     def inspect(self, enrollment_id: str) -> EnrollmentView:
         return self.service.enrollment_page(self.ready.id, enrollment_id, self.inspector()).view

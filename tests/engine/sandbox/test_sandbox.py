@@ -160,3 +160,15 @@ def test_the_sandbox_never_opens_the_configured_database(
         box.close()
     assert not live.exists()
     assert not box.folder.exists()  # its own temporary folder goes when it closes
+
+
+def test_each_step_is_offered_to_whoever_the_engine_lets_take_it(sandbox: Sandbox) -> None:
+    ann = sandbox.add_persona("Ann", "mentee")
+    sandbox.add_persona("Cora", "coordinator")
+    sandbox.apply(ann, {"years_of_service": 1})
+    assert ann.enrollment_id is not None
+    takers = sandbox.takers(ann.enrollment_id, ann)
+    # Screening is the coordinator's; the sandbox's own admin, who sees every step, is
+    # nobody's choice.
+    assert takers["screen"] == "cora"
+    assert "ann" not in {takers[t] for t in ("screen", "decline")}
