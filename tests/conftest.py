@@ -69,6 +69,16 @@ def module_database_url(kind: str, tmp_path_factory: pytest.TempPathFactory) -> 
     return POSTGRES_URL
 
 
+def module_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """The body of a module-scoped `db` fixture, for modules whose tests share one database
+    per kind: `db = pytest.fixture(scope="module", params=DATABASES)(module_database)`."""
+    database = Database(module_database_url(request.param, tmp_path_factory))
+    yield database
+    database.dispose()
+
+
 @pytest.fixture(params=DATABASES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

@@ -8,7 +8,7 @@ module stays fast on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -38,7 +38,7 @@ from tests.conftest import (
     SMALL,
     Clock,
     People,
-    module_database_url,
+    module_database,
 )
 from tests.support import (
     TODAY,
@@ -71,13 +71,7 @@ def programs() -> dict[str, engine.Program]:
     return {**EXAMPLES, "small-program": engine.load_file(SMALL)}
 
 
-@pytest.fixture(scope="module", params=DATABASES)
-def db(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
-    database = Database(module_database_url(request.param, tmp_path_factory))
-    yield database
-    database.dispose()
+db = pytest.fixture(scope="module", params=DATABASES, name="db")(module_database)
 
 
 @pytest.fixture(scope="module")

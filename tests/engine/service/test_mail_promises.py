@@ -5,8 +5,6 @@ and reading the outbox."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
@@ -20,7 +18,7 @@ from tests.conftest import (
     ROOT,
     Clock,
     People,
-    module_database_url,
+    module_database,
 )
 from tests.support import Cast, Walk, make_cast, plan, walk_to
 
@@ -35,13 +33,7 @@ IN_WORDS = [
 ]
 
 
-@pytest.fixture(scope="module", params=DATABASES)
-def db(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
-    database = Database(module_database_url(request.param, tmp_path_factory))
-    yield database
-    database.dispose()
+db = pytest.fixture(scope="module", params=DATABASES, name="db")(module_database)
 
 
 @pytest.fixture(scope="module")
