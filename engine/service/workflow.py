@@ -17,6 +17,7 @@ out plain, immutable values (`snapshots` for what a write returns). `personas` m
 from __future__ import annotations
 
 from ..rules.access import SYSTEM_ACTOR, Actor
+from .access_log import AccessLog
 from .accounts import Accounts
 from .answer_tables import AnswerTables
 from .desk import Desk
@@ -44,6 +45,7 @@ class Workflow(
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
     Personas,
+    AccessLog,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 
