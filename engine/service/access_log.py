@@ -146,11 +146,16 @@ class AccessLogPage:
 class AccessLog(ServiceBase):
     """Reading the access log: admins per person, and each person their own."""
 
+    def check_access_log_reader(self, actor: Actor) -> None:
+        """Forbidden unless `actor` may read other people's logs (the search page asks
+        before anyone is named)."""
+        if not actor.is_admin:
+            raise Forbidden(READ_ACCESS_LOG)
+
     def access_log_of(self, who: str, actor: Actor, page: int = 1) -> AccessLogPage:
         """Who read the records of `who` (a person's id or e-mail), newest first; admins
         only."""
-        if not actor.is_admin:
-            raise Forbidden(READ_ACCESS_LOG)
+        self.check_access_log_reader(actor)
         with self.reading() as session:
             who = who.strip()
             person = (
