@@ -53,7 +53,7 @@ def search() -> Any:
         found = wf.access_log_of(email, actor())
     except NotFound as exc:
         return render_template("access/search.html", email=email, error=str(exc)), 404
-    return redirect(url_for("access.person", person_id=found.person_id))
+    return redirect(url_for("access.person", person_id=found.person_id), 303)
 
 
 @bp.get("/admin/people/<person_id>/access")

@@ -134,7 +134,7 @@ def test_an_admin_finds_who_opened_olives_file(olive: Olive) -> None:
     search = ann.get("/admin/access")
     assert search.status_code == 200 and 'name="email"' in search.get_data(as_text=True)
     found = ann.get("/admin/access", query_string={"email": "Olive@example.gov"})
-    assert found.status_code == 302
+    assert found.status_code == 303
     assert found.headers["Location"].endswith(f"/admin/people/{olive.olive.person_id}/access")
     page = ann.get(found.headers["Location"]).get_data(as_text=True)
     assert "Olive Mentor" in page
