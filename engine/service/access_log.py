@@ -170,16 +170,18 @@ class AccessLogPage:
 class AccessLog(ServiceBase):
     """Reading the access log: admins per person, and each person their own."""
 
-    def check_access_log_reader(self, actor: Actor) -> None:
+    def check_access_log_reader(self, actor: Actor, *, system: bool = False) -> None:
         """Forbidden unless `actor` may read other people's logs (the search page asks
-        before anyone is named)."""
-        if not actor.is_admin:
+        before anyone is named); `system`: the command line may too."""
+        if not actor.is_admin and not (system and actor.is_system):
             raise Forbidden(READ_ACCESS_LOG)
 
-    def access_log_of(self, who: str, actor: Actor, page: int = 1) -> AccessLogPage:
+    def access_log_of(
+        self, who: str, actor: Actor, page: int = 1, *, system: bool = False
+    ) -> AccessLogPage:
         """Who read the records of `who` (a person's id or e-mail), newest first; admins
-        only."""
-        self.check_access_log_reader(actor)
+        only, and the command line (`system`: `mentorflow access-log`)."""
+        self.check_access_log_reader(actor, system=system)
         with self.reading() as session:
             who = who.strip()
             person = (

@@ -122,6 +122,19 @@ def test_every_door_fills_the_log(
         ("Cora Coordinator", "enrollment", "page"),
         ("Cora Coordinator", "enrollment", "page"),
     ]
+    # The same answer from the shell, which may read anyone's log as the export may.
+    shell = CliRunner().invoke(main, ["access-log", "olive@example.gov"])
+    assert shell.exit_code == 0, shell.stderr
+    lines = shell.stdout.splitlines()
+    assert lines[0].startswith("Access log of Olive Mentor <olive@example.gov>: 7 reads")
+    assert lines[1].split("\t")[1:] == [
+        "command line",
+        f"{olive.workflow.programs[PROGRAM].title}: the mentor enrollment (enrollment)",
+        "export",
+    ]
+    assert "cv.pdf (file)" in lines[5] and lines[5].endswith("\tpage")
+    unknown = CliRunner().invoke(main, ["access-log", "nobody@example.gov"])
+    assert unknown.exit_code == 1 and "There is no one known as" in unknown.stderr
 
 
 def test_an_admin_finds_who_opened_olives_file(olive: Olive) -> None:

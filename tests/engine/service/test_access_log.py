@@ -281,3 +281,18 @@ def test_the_log_is_paged(filed: Filed, clock: Clock) -> None:
     assert (first.pages, len(first.entries), len(second.entries)) == (2, PAGE_SIZE, 1)
     with pytest.raises(InvalidQuery):
         wf.my_access_log(filed.olive, page=3)
+
+
+def test_the_log_commits_unsynced_on_its_own_connection_only(
+    workflow: Workflow, pair: Pair
+) -> None:
+    """SQLite: the log's commit skips the disk sync; every other write keeps the database's
+    own setting, so the connection goes back to the pool as it came."""
+    if workflow.db.engine.dialect.name != "sqlite":
+        pytest.skip("a per-transaction setting on PostgreSQL")
+    with workflow.db.engine.connect() as connection:
+        before = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    workflow.enrollment_page(PROGRAM, pair.enrollment_id, pair.coordinator)
+    assert len(rows(workflow)) == 1
+    with workflow.db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == before == 2
