@@ -13,16 +13,21 @@ mentor, a supervisor, a coordinator, an admin or the command line (no person: it
 What is not. A person reading their own enrollment (the enrollment's person is the
 reader): it says nothing anyone needs to know. Pages that show where enrollments stand
 without their content (the desk, a transition's page, a person's list of their own
-enrollments, reports with small groups suppressed) are not reads of a record. Refused
-reads write nothing. A row never holds an answer: only ids, the form's id, what and door.
+enrollments, reports with small groups suppressed, the mentors' recognition) are not
+reads of a record; nor are the matching pages, which score the whole waiting pool at once:
+a row for each candidate of every review would bury the reads that matter. Refused reads
+write nothing. A row never holds an answer: only ids, the form's id, what and door.
 
 The door is a context variable, `DOOR`: `page` unless a caller says otherwise with
 `through(door)` (the CSV downloads `csv`, `mentorflow export` `export`, the API `api`).
 
 Cost. Reads run in `reading()` sessions that never commit; the rows of one call are
 written after the read, before anything is handed out, in one short transaction of their
-own with one INSERT of all of them (executemany). A read whose row cannot be written fails:
-nothing leaves without its row. `bench/bench_web.py` measures what it adds.
+own with one INSERT of all of them (executemany), committed without waiting for the disk
+(`_unflushed`). A read whose row cannot be written fails: nothing leaves without its row.
+`bench/bench_web.py --only access-log` measures what it adds (docs/performance.md).
+
+The API's door: its blueprint calls `mentorflow.web.access.through_door(bp, "api")` once.
 """
 
 from __future__ import annotations
