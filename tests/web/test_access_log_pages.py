@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from flask import Blueprint, Flask
 
 from mentorflow.engine.definition.fields import FileField
 from mentorflow.engine.rules.access import Actor
+from mentorflow.engine.service.access_log import DOOR
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web.access import through_door
 from mentorflow.web.boundary import actor as current_actor
@@ -135,6 +137,23 @@ def test_every_door_fills_the_log(
     assert "cv.pdf (file)" in lines[5] and lines[5].endswith("\tpage")
     unknown = CliRunner().invoke(main, ["access-log", "nobody@example.gov"])
     assert unknown.exit_code == 1 and "There is no one known as" in unknown.stderr
+
+
+def test_a_command_reads_through_the_command_lines_door_and_puts_it_back(olive: Olive) -> None:
+    seen: list[str] = []
+
+    @click.command("door-seen")
+    def door_seen() -> None:
+        seen.append(DOOR.get())
+
+    main.add_command(door_seen)
+    try:
+        result = CliRunner().invoke(main, ["door-seen"])
+    finally:
+        main.commands.pop("door-seen")
+    assert result.exit_code == 0, result.output
+    assert seen == ["command"]
+    assert DOOR.get() == "page"  # nothing left behind in the caller
 
 
 def test_an_admin_finds_who_opened_olives_file(olive: Olive) -> None:
