@@ -11,7 +11,9 @@ posted with a form), `matching` (assigning mentors) and `matching_review` (the m
 `documents` (a form with its signatures, to print), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
 address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
 the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
-out plain, immutable values (`snapshots` for what a write returns). `personas` makes the sandbox's made-up people.
+out plain, immutable values (`snapshots` for what a write returns). `personas` makes the sandbox's made-up people;
+`events_feed` reads the program feed (records/feed.py) with a cursor. `access_log` records
+who read whose records, through which door, and reads that log back.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .answer_tables import AnswerTables
 from .desk import Desk
 from .documents import Documents
 from .enrollment_pages import EnrollmentPages
+from .events_feed import EventsFeed
 from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
@@ -45,6 +48,7 @@ class Workflow(
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
     Personas,
+    EventsFeed,
     AccessLog,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
