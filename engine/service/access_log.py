@@ -33,6 +33,7 @@ The API's door: its blueprint calls `mentorflow.web.access.through_door(bp, "api
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -57,6 +58,7 @@ DOOR: ContextVar[str] = ContextVar("door", default="page")
 COMMAND_LINE = "command line"
 PAGE_SIZE = 50
 READ_ACCESS_LOG = "Only admins may read another person's access log."
+RECORD_ID = re.compile(r"[0-9a-f]{1,16}")  # what `new_id` makes
 
 
 @contextmanager
@@ -189,11 +191,12 @@ class AccessLog(ServiceBase):
         self.check_access_log_reader(actor, system=system)
         with self.reading() as session:
             who = who.strip()
-            person = (
-                find_person(session, normalise_email(who))
-                if looks_like_email(who)
-                else session.get(Person, who)
-            )
+            if looks_like_email(who):
+                person = find_person(session, normalise_email(who))
+            else:
+                # Not an address: a person's id or nothing (a NUL or a novel is never
+                # sent to the database, which may refuse it outright).
+                person = session.get(Person, who) if RECORD_ID.fullmatch(who) else None
             if person is None:
                 raise NotFound(f"There is no one known as '{who[:80]}'.")
             return self._log_page(session, person, page, may_open=lambda e: True)

@@ -12,6 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 from flask import Blueprint, Flask
+from markupsafe import escape
 
 from mentorflow.engine.definition.fields import FileField
 from mentorflow.engine.rules.access import Actor
@@ -204,3 +205,28 @@ def test_olive_reads_who_opened_her_records(olive: Olive) -> None:
     assert own.get("/me/access?page=9").status_code == 400
     # Cora's own log holds nothing: nobody read her records.
     assert "No one" in cora.get("/me/access").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        ("", 200),
+        ("   ", 200),
+        ("nobody@example.gov", 404),
+        ("not an address", 404),
+        ("x" * 400, 404),
+        ('"><script>alert(1)</script>', 404),
+        ("olive@example.gov\x00", 404),
+    ],
+)
+def test_the_admin_search_answers_bad_input_in_words_and_keeps_it(
+    olive: Olive, typed: str, status: int
+) -> None:
+    ann = signed_in_client(olive.app, "ann@example.gov")
+    response = ann.get("/admin/access", query_string={"email": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == status, page[:1000]
+    assert "<script>alert" not in page
+    if status == 404:
+        assert "There is no one known as" in page
+        assert f'value="{escape(typed.strip())}"' in page

@@ -249,7 +249,7 @@ def test_admins_read_a_persons_log_by_email_or_id_newest_first(
     assert log.entries[0].label == f"{title}: Mentor Application"
     assert all(e.may_open for e in log.entries)
     assert wf.access_log_of(filed.olive.person_id or "", admin) == log
-    for who in ("nobody@example.gov", "nope"):
+    for who in ("nobody@example.gov", "nope", "ab\x00", "a" * 17, ""):
         with pytest.raises(NotFound):
             wf.access_log_of(who, admin)
 
