@@ -84,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from mentorflow.web import (
+        access,
         accounts,
         admin,
         answers,
@@ -124,6 +125,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             programs[program_id].title if program_id in programs else program_id
         ),
     )
+    access.init_app(app)
     accounts.init_app(app)
     boundary.init_app(app)
     presses.init_app(app)
@@ -139,6 +141,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         answers,
         importing,
         tokens,
+        access,
     ):
         app.register_blueprint(module.bp)
     if sso:
