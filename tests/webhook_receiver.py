@@ -8,11 +8,10 @@ import hmac
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-import pytest
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,9 @@ class Receiver:
         return [r.document for r in self.taken]
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
+@contextmanager
+def serving() -> Iterator[Receiver]:
+    """A receiver listening on a free loopback port until the block ends."""
     found = Receiver()
 
     class Handler(BaseHTTPRequestHandler):

@@ -49,7 +49,8 @@ Document = Callable[[Session, WebhookDelivery, Webhook], dict[str, Any]]
 
 def retry_after(attempts: int) -> dt.timedelta:
     """The wait after the `attempts`-th failed try."""
-    return min(RETRY_BASE * 2 ** (attempts - 1), RETRY_CAP)
+    wait: dt.timedelta = RETRY_BASE * 2 ** (attempts - 1)
+    return min(wait, RETRY_CAP)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -29,6 +29,7 @@ from .outbox import Outbox
 from .personas import Personas
 from .presses import Presses
 from .uploads import KeptFiles
+from .webhooks import Webhooks
 
 
 class Workflow(
@@ -44,6 +45,7 @@ class Workflow(
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
     Personas,
+    Webhooks,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 
