@@ -91,8 +91,8 @@ def test_every_entry_is_delivered_once_signed_in_commit_order(
 def test_a_receiver_failing_twice_gets_everything_on_the_third_try_in_order(
     workflow: Workflow, cast: dict[str, Actor], clock: Clock, receiver: Receiver
 ) -> None:
-    workflow.add_webhook(cast["admin"], PROGRAM, receiver.url)
-    make_active(workflow, cast)
+    added = workflow.add_webhook(cast["admin"], PROGRAM, receiver.url)
+    whole_story(workflow, cast, clock)
     written = feed_ids(workflow)
     receiver.answers = [500, 500]
     assert workflow.send_webhooks() == (0, 1)  # the first fails; the others wait behind it
@@ -104,6 +104,8 @@ def test_a_receiver_failing_twice_gets_everything_on_the_third_try_in_order(
     clock.now += retry_after(2)
     assert workflow.send_webhooks() == (len(written), 0)
     assert [d["id"] for d in receiver.documents] == written
+    assert {d["kind"] for d in receiver.documents} >= KINDS
+    assert all(r.verifies(added.secret) for r in receiver.received)
     first = [r.document["id"] for r in receiver.received[:3]]
     assert first == [written[0]] * 3  # the same delivery three times: nothing overtook it
     assert (
