@@ -11,7 +11,8 @@ posted with a form), `matching` (assigning mentors) and `matching_review` (the m
 `documents` (a form with its signatures, to print), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
 address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
 the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
-out plain, immutable values (`snapshots` for what a write returns). `personas` makes the sandbox's made-up people.
+out plain, immutable values (`snapshots` for what a write returns). `personas` makes the sandbox's made-up people;
+`events_feed` reads the program feed (records/feed.py) with a cursor.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .answer_tables import AnswerTables
 from .desk import Desk
 from .documents import Documents
 from .enrollment_pages import EnrollmentPages
+from .events_feed import EventsFeed
 from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
@@ -45,6 +47,7 @@ class Workflow(
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
     Personas,
+    EventsFeed,
     Webhooks,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
