@@ -1,7 +1,7 @@
 """webhooks and their durable queue of deliveries
 
 Revision ID: 0010_webhooks
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_webhooks"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
