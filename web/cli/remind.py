@@ -1,5 +1,5 @@
 """`mentorflow remind [--dry-run]`: take the automatic steps whose time has come, queue
-the reminders that are due, then send the outbox.
+the reminders that are due, then send the outbox and the webhook deliveries that are due.
 
 Each reminder occurrence is queued once (its key is kept with the messages), so running
 the command twice sends nothing twice. Without MENTORFLOW_SMTP_URL the messages stay in

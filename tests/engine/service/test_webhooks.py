@@ -303,3 +303,22 @@ def test_only_admins_and_the_system(workflow: Workflow, cast: dict[str, Actor]) 
         for call in calls:
             with pytest.raises(Forbidden):
                 call()
+
+
+def test_an_import_queues_each_application_in_its_transaction(
+    workflow: Workflow, receiver: Receiver
+) -> None:
+    """The bulk door (Core inserts, not the ORM flush) queues deliveries too, in order."""
+    added = workflow.add_webhook(SYSTEM_ACTOR, PROGRAM, receiver.url)
+    workflow.import_applications(
+        PROGRAM,
+        "mentee",
+        "name,email,supervisor_email,years_of_service,interests,style\n"
+        "Ann Lee,ann@example.gov,boss@example.gov,1,Leadership,hands_on\n"
+        "Bo Li,bo@example.gov,boss@example.gov,1,Writing,hands_on\n",
+        actor=SYSTEM_ACTOR,
+    )
+    assert workflow.send_webhooks() == (2, 0)
+    assert [d["kind"] for d in receiver.documents] == ["application", "application"]
+    assert [d["id"] for d in receiver.documents] == feed_ids(workflow)
+    assert all(r.verifies(added.secret) for r in receiver.taken)
