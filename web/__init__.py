@@ -97,6 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         public,
         reports,
         single_sign_on,
+        tokens,
         webhooks,
     )
     from mentorflow.web.diagram import lifecycle_svg
@@ -138,6 +139,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
         answers,
         importing,
+        tokens,
         webhooks,
     ):
         app.register_blueprint(module.bp)

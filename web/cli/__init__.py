@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (they register)
     records,
     remind,
     sandbox,
+    tokens,
     webhooks,
 )
 from .common import main

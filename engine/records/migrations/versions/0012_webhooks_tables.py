@@ -1,15 +1,15 @@
 """webhooks and their durable queue of deliveries
 
-Revision ID: 0010_webhooks
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_webhooks"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
