@@ -99,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reports,
         single_sign_on,
         tokens,
+        webhooks,
     )
     from mentorflow.web.diagram import lifecycle_svg
     from mentorflow.web.wording import count_of, in_sentence, people_of
@@ -142,8 +143,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         importing,
         tokens,
         access,
+        webhooks,
     ):
         app.register_blueprint(module.bp)
+    webhooks.init_app(app)
     if sso:
         single_sign_on.init_app(app)
         app.register_blueprint(single_sign_on.bp)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseFailed
+from . import webhook_queue  # noqa: F401  (its follower queues webhook deliveries with the feed)
 from .feed import follow_flushes
 from .store import Base
 

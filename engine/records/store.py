@@ -412,3 +412,44 @@ class AccessRead(Base):
     attachment_id: Mapped[str | None] = mapped_column(String(16), default=None)
     what: Mapped[str] = mapped_column(String(20))
     door: Mapped[str] = mapped_column(String(20))
+
+
+class Webhook(Base):
+    """An address outside told of a program's feed entries (all kinds, or those in
+    `events`), each POST signed with `secret`. Removing one keeps it and its deliveries
+    for the record; nothing is queued for it after."""
+
+    __tablename__ = "webhooks"
+    __table_args__ = (Index("ix_webhooks_program", "program_id", "removed_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    program_id: Mapped[str] = mapped_column(String(63))
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list[str] | None] = mapped_column(JSON, default=None)  # None: every kind
+    secret: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class WebhookDelivery(Base):
+    """The durable queue: one feed entry (or a test, `ping`) to send to one webhook,
+    written in the transaction that wrote the entry and sent after it commits. Sent in
+    id order per webhook; `claimed_until` marks the one a sender is sending right now,
+    so two servers never send it twice."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_waiting", "webhook_id", "delivered_at", "dead_at", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id"))
+    feed_entry_id: Mapped[int | None] = mapped_column(Integer, default=None)  # None: a ping
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    dead_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # a dead letter
+    last_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_error: Mapped[str | None] = mapped_column(String(1000), default=None)

@@ -39,6 +39,7 @@ from .outbox import Outbox
 from .personas import Personas
 from .presses import Presses
 from .uploads import KeptFiles
+from .webhooks import Webhooks
 
 
 class Workflow(
@@ -57,6 +58,7 @@ class Workflow(
     EventsFeed,
     ApiTokens,
     AccessLog,
+    Webhooks,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 

@@ -408,6 +408,27 @@ TABLE = [
     ),
     Route("GET", "/admin/people/nope/access", "302 403 403 403 403 403 404 403"),
     Route("GET", "/me/access", "302 200 200 200 200 200 200 200"),
+    # Webhooks: admins only. An address nothing listens on (the discard port), so the
+    # sending after every later POST of this module fails at once, never reaching out.
+    Route("GET", "/admin/webhooks", "302 403 403 403 403 403 200 403"),
+    Route(
+        "POST",
+        "/admin/webhooks",
+        "302 403 403 403 403 403 200* 403",
+        _data(url="http://127.0.0.1:9/hooks", program=GENERAL, events="closure"),
+    ),
+    Route(
+        "POST",
+        "/admin/webhooks",
+        "302 403 403 403 403 403 400 403",
+        _data(url="ftp://typed.example.gov/kept", program=GENERAL),
+        kept=("ftp://typed.example.gov/kept",),
+        errors=("url",),
+    ),
+    Route("GET", "/admin/webhooks/999999", "302 403 403 403 403 403 404 403"),
+    Route("POST", "/admin/webhooks/999999/test", "302 403 403 403 403 403 404 403"),
+    Route("POST", "/admin/webhooks/999999/remove", "302 403 403 403 403 403 404 403"),
+    Route("POST", "/admin/webhooks/deliveries/999999/resend", "302 403 403 403 403 403 404 403"),
 ]
 
 

@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (they register)
     remind,
     sandbox,
     tokens,
+    webhooks,
 )
 from .common import main
 

@@ -1,5 +1,5 @@
 """`mentorflow remind [--dry-run]`: take the automatic steps whose time has come, queue
-the reminders that are due, then send the outbox.
+the reminders that are due, then send the outbox and the webhook deliveries that are due.
 
 Each reminder occurrence is queued once (its key is kept with the messages), so running
 the command twice sends nothing twice. Without MENTORFLOW_SMTP_URL the messages stay in
@@ -47,11 +47,13 @@ def remind(dry_run: bool) -> None:
             )
             return
         sent, failed = workflow.deliver(settings.smtp_url)
+        hooks_sent, hooks_failed = workflow.send_webhooks()
         removed = workflow.clean_uploads()
     finally:
         workflow.close()
     click.echo(f"{len(found)} reminders due; {queued} messages queued.")
     click.echo(f"{removed} unsent files removed (kept over a day with no form sent).")
+    click.echo(f"{hooks_sent} webhook deliveries sent, {hooks_failed} failed (tried again later).")
     if settings.smtp_url is None:
         click.echo("No MENTORFLOW_SMTP_URL: the messages wait in the outbox (and the log).")
     else:
