@@ -8,6 +8,9 @@ a check-in is recorded, both evaluate and the coordinator completes it once 120 
 passed (the test's clock moves). A second pair ends early from the closure form, and
 both still fill their evaluations afterwards.
 
+A webhook follows the program meanwhile: its receiver, on loopback, refuses the first
+delivery twice and then gets every entry of the feed exactly once, signed, in commit order.
+
 Every page of the journey is checked with axe-core (WCAG 2.0 to 2.2, A and AA) at 1280
 and 390 px: any serious or critical violation fails the test, and so does a page that
 is wider than a 320 px screen. Screenshots of the enrollment page, the desk with 200
@@ -19,13 +22,18 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from mentorflow.engine.definition.program import Program
+from mentorflow.engine.records.feed import FeedEntry
+from mentorflow.engine.service.workflow import SYSTEM_ACTOR
+from tests import webhook_receiver
 from tests.conftest import DATABASES, People, module_database_url
 from tests.support import sample_answers
 from tests.web.browser_fixtures import (
@@ -47,6 +55,7 @@ from tests.web.test_journey import (
     take,
     tick,
 )
+from tests.webhook_receiver import Receiver
 
 __all__ = ["browsers", "chromium", "live_server"]  # fixtures this module uses
 
@@ -61,6 +70,31 @@ SUPERVISOR = ("sam.supervisor@das.example.org", "Sam Supervisor")
 SHOTS = Path(os.environ.get("MENTORFLOW_SCREENSHOTS", ROOT / "build" / "screenshots"))
 WIDTHS = (1280, 390)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def told_once_in_order(server: LiveServer, receiver: Receiver, secret: str) -> None:
+    """Every feed entry of the program reached the receiver exactly once, signed, in the
+    order the entries committed, the first after two refused tries."""
+    server.clock.advance(1)  # past the last wait for a retry
+    with server.workflow.db.session() as session:
+        entries = list(
+            session.scalars(
+                select(FeedEntry).where(FeedEntry.program_id == PROGRAM).order_by(FeedEntry.id)
+            )
+        )
+    # The app sends in the background after each change; what it has not sent yet is
+    # sent here (a delivery is claimed before it is sent, so never by both).
+    deadline = time.monotonic() + 60
+    while len(receiver.taken) < len(entries) and time.monotonic() < deadline:
+        if server.workflow.send_webhooks() == (0, 0):
+            time.sleep(0.1)
+    kinds = {e.kind for e in entries}
+    assert {"application", "transition", "submission", "signature", "match"} <= kinds, kinds
+    assert {"closure", "amendment"} <= kinds, kinds
+    assert [d["id"] for d in receiver.documents] == [e.id for e in entries]
+    assert all(r.verifies(secret) for r in receiver.taken)
+    assert len(receiver.received) == len(entries) + 2
+    assert receiver.received[0].body == receiver.received[2].body == receiver.taken[0].body
 
 
 class Audit:
@@ -252,9 +286,20 @@ def a_crowd(server: LiveServer, people: People, program: Program, n: int) -> Non
 def test_the_readme_walk_through_in_a_browser(
     live_server: LiveServer, browsers: Browsers, audit: Audit
 ) -> None:
+    with webhook_receiver.serving() as receiver:
+        walk_through(live_server, browsers, audit, receiver)
+
+
+def walk_through(
+    live_server: LiveServer, browsers: Browsers, audit: Audit, receiver: Receiver
+) -> None:
     server, clock = live_server, live_server.clock
     people = People(server.workflow.db)
     server.add_coordinator(*COORDINATOR, PROGRAM)
+    # A system that follows the program through a webhook, failing its first two
+    # deliveries: the first waits for its retry, and everything after it waits in turn.
+    hook = server.workflow.add_webhook(SYSTEM_ACTOR, PROGRAM, receiver.url)
+    receiver.answers = [500, 500]
 
     # 1. Apply as a mentee ---------------------------------------------------------------
     mentee = browsers(*MENTEE)
@@ -456,6 +501,10 @@ def test_the_readme_walk_through_in_a_browser(
     ed.sign_in()
     fill_evaluation(ed.page, early_id, "mentor_evaluation", mentor=True)
     audit.check(ed, "enrollment-closed-early-mentor")
+
+    # The webhook's receiver got every entry of the walk-through once, in order ------------
+    told_once_in_order(server, receiver, hook.secret)
+    server.workflow.remove_webhook(SYSTEM_ACTOR, hook.webhook.id)
 
     # The desk with 200 people, the reports, recognition and the outbox --------------------
     a_crowd(server, people, server.workflow.programs[PROGRAM], 196)
