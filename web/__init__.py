@@ -87,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         accounts,
         admin,
         answers,
+        api,
         boundary,
         coordinator,
         importing,
@@ -139,6 +140,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         importing,
     ):
         app.register_blueprint(module.bp)
+    api.init_app(app)
     if sso:
         single_sign_on.init_app(app)
         app.register_blueprint(single_sign_on.bp)

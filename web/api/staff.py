@@ -1,0 +1,1 @@
+"""Staff routes (in progress)."""
