@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, g, request
 from flask_openapi3 import APIBlueprint, Tag
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from mentorflow.engine.errors import BadToken, MentorflowError
 from mentorflow.engine.service.workflow import Actor
@@ -93,6 +93,9 @@ def engine_error(exc: MentorflowError) -> Response:
 
 
 @bp.errorhandler(HTTPException)
+# Flask looks for a handler by status code before it looks by blueprint, so the pages'
+# own 413 handler (web/boundary.py) would answer API calls without this one.
+@bp.errorhandler(RequestEntityTooLarge)
 def http_error(exc: HTTPException) -> Response:
     return from_http(exc)
 

@@ -1,0 +1,261 @@
+"""The API's errors as problem details, its cursors, its document and its door.
+
+Each error the API answers is `application/problem+json` with `type`, `title`, `status`,
+`detail` and `instance`, plus what the kind of problem carries: a refused step its
+reasons, invalid answers each field's problem, a bulk request each bad row.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.support import unique
+from tests.web.api.conftest import API, api_client
+from tests.web.api.test_api_routes import version
+from tests.web.conftest import GENERAL, World
+
+
+def assert_problem(response: Any, status: int, kind: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["status"] == status
+    assert problem["title"] and problem["detail"]
+    assert problem["instance"] == response.request.path
+    if kind:
+        assert problem["type"].endswith("#problem-" + kind), problem["type"]
+    return problem  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "Bearer", "Bearer not-a-token", "Basic dXNlcjpwYXNz", "bearer  "],
+)
+def test_a_call_without_a_good_token_is_401(world: World, header: str | None) -> None:
+    headers = {"Authorization": header} if header else {}
+    response = world.app.test_client().get(f"{API}/programs", headers=headers)
+    problem = assert_problem(response, 401, "unauthenticated")
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "token" in problem["detail"]
+
+
+def test_a_session_cookie_does_not_authenticate(world: World) -> None:
+    browser = world.browser(world.coordinator)
+    assert browser.get(f"/p/{GENERAL}/coordinator").status_code == 200  # signed in
+    assert_problem(browser.client.get(f"{API}/programs/{GENERAL}/desk"), 401)
+    # ... and with a token, no CSRF token is asked for a write.
+    client = api_client(world, world.coordinator)
+    assert (
+        client.post(f"/programs/{GENERAL}/matching/confirm", json={"pairs": []}).status_code == 200
+    )
+
+
+def test_authentication_comes_before_the_body_is_read(world: World) -> None:
+    response = world.app.test_client().post(
+        f"{API}/enrollments/{world.main.mentee_id}/transitions/start", data="{not json"
+    )
+    assert_problem(response, 401)
+
+
+def test_bad_json_is_400_with_where(world: World) -> None:
+    client = api_client(world, world.main.mentee)
+    response = client.client.post(
+        f"{API}/enrollments/{world.main.mentee_id}/forms/learning_contract",
+        data="{not json",
+        headers={**client.headers(), "Content-Type": "application/json"},
+    )
+    problem = assert_problem(response, 400, "invalid-request")
+    assert problem["errors"]
+
+
+def test_a_wrong_type_is_400_naming_the_field(world: World) -> None:
+    client = api_client(world, world.main.mentee)
+    response = client.post(
+        f"/enrollments/{world.main.mentee_id}/forms/learning_contract",
+        json={"version": "seven", "answers": {}},
+    )
+    problem = assert_problem(response, 400, "invalid-request")
+    assert [e["field"] for e in problem["errors"]] == ["version"]
+
+
+def test_too_large_is_413(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(world.app.config, "MAX_CONTENT_LENGTH", 1000)
+    client = api_client(world, world.coordinator)
+    rows = [{"name": "x" * 2000}]
+    response = client.post(
+        f"/programs/{GENERAL}/applications", json={"role": "mentee", "rows": rows}
+    )
+    assert_problem(response, 413)
+
+
+def test_a_stale_version_is_409_and_writes_nothing(world: World) -> None:
+    scene = world.scene()
+    client = api_client(world, scene.mentee)
+    before = version(world.workflow, scene.mentee_id, world)
+    answers = world.sample("learning_contract")
+    response = client.post(
+        f"/enrollments/{scene.mentee_id}/forms/learning_contract",
+        json={"version": before - 1, "answers": answers},
+    )
+    assert_problem(response, 409, "stale-version")
+    assert version(world.workflow, scene.mentee_id, world) == before
+    # The current version is taken, and the answer carries the next one.
+    response = client.post(
+        f"/enrollments/{scene.mentee_id}/forms/learning_contract",
+        json={"version": before, "answers": answers},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert (
+        response.get_json()["version"] == version(world.workflow, scene.mentee_id, world) > before
+    )
+
+
+def test_a_refused_step_is_409_with_its_reasons(world: World) -> None:
+    scene, wf = world.scene(), world.workflow
+    contract = {**world.sample("learning_contract"), "release_time": False}
+    wf.submit(scene.mentee_id, "learning_contract", scene.mentee, contract)
+    for signer in (scene.mentee, scene.mentor, scene.supervisor):
+        wf.sign(scene.mentee_id, "learning_contract", signer)
+    client = api_client(world, world.coordinator)
+    mentee = scene.mentee_id
+    shown = client.get(f"/enrollments/{mentee}").get_json()
+    start = next(t for t in shown["transitions"] if t["id"] == "start")
+    assert not start["available"] and start["blocked_by"]
+    response = client.post(
+        f"/enrollments/{mentee}/transitions/start", json={"version": shown["version"]}
+    )
+    problem = assert_problem(response, 409, "conflict")
+    assert problem["reasons"] == start["blocked_by"]
+
+
+def test_invalid_answers_are_422_field_by_field(world: World) -> None:
+    scene = world.scene()
+    client = api_client(world, scene.mentee)
+    answers = {**world.sample("learning_contract"), "goals": [], "expectations": ""}
+    response = client.post(
+        f"/enrollments/{scene.mentee_id}/forms/learning_contract",
+        json={"version": version(world.workflow, scene.mentee_id, world), "answers": answers},
+    )
+    problem = assert_problem(response, 422, "invalid-answers")
+    fields = {e["field"] for e in problem["errors"]}
+    assert "goals" in fields and all(e["message"] for e in problem["errors"])
+
+
+def test_a_file_cannot_be_smuggled_in_as_a_descriptor(world: World) -> None:
+    """Answers are JSON scalars and lists: a stored file's descriptor (an object) is
+    refused before the engine sees it, so nobody can point an answer at another's file."""
+    scene = world.scene()
+    client = api_client(world, scene.mentee)
+    answers = {
+        **world.sample("learning_contract"),
+        "expectations": {"id": "x", "name": "a.pdf", "size": 1},
+    }
+    response = client.post(
+        f"/enrollments/{scene.mentee_id}/forms/learning_contract",
+        json={"version": version(world.workflow, scene.mentee_id, world), "answers": answers},
+    )
+    assert_problem(response, 400, "invalid-request")
+
+
+def _rows(world: World, count: int) -> list[dict[str, Any]]:
+    rows = []
+    for _ in range(count):
+        person = world.people.person(unique("bulk"), "Bea Bulk")
+        answers = world.apply_answers("mentee", person, unique("boss"))
+        rows.append(
+            {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in answers.items()}
+        )
+    return rows
+
+
+def test_bulk_applications_are_all_or_nothing_with_row_errors(world: World) -> None:
+    client = api_client(world, world.coordinator)
+    rows = _rows(world, 3)
+    rows[1]["employee_id"] = "12AB"
+    rows[2]["development_goals"] = "short"
+
+    def enrolled() -> int:
+        return world.workflow.desk(GENERAL, world.coordinator, text="bulk").total
+
+    before = enrolled()
+    response = client.post(
+        f"/programs/{GENERAL}/applications", json={"role": "mentee", "rows": rows}
+    )
+    problem = assert_problem(response, 422, "rows-refused")
+    assert [r["row"] for r in problem["rows"]] == [2, 3]
+    assert all(r["message"] for r in problem["rows"])
+    assert enrolled() == before  # the good first row was not written either
+
+    rows[1]["employee_id"], rows[2]["development_goals"] = "123456", "g" * 60
+    response = client.post(
+        f"/programs/{GENERAL}/applications", json={"role": "mentee", "rows": rows}
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert len(response.get_json()["enrollment_ids"]) == 3
+    assert enrolled() == before + 3
+
+
+def test_the_cursor_walks_every_enrollment_exactly_once(world: World) -> None:
+    client = api_client(world, world.coordinator)
+    total = world.workflow.desk(GENERAL, world.coordinator).total
+    assert total > 7
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        query = f"?limit=3&cursor={cursor}" if cursor else "?limit=3"
+        page = client.get(f"/programs/{GENERAL}/enrollments{query}").get_json()
+        seen += [item["id"] for item in page["items"]]
+        pages += 1
+        if page["next_cursor"] is None:
+            break
+        cursor = page["next_cursor"]
+        if pages == 2:
+            world.scene()  # enrollments added during the walk do not disturb it
+    assert len(seen) == len(set(seen))
+    assert pages >= total // 3
+    assert set(seen) >= {world.main.mentee_id, world.main.mentor_id, world.waiting.enrollment_id}
+    assert len(seen) >= total
+
+
+def test_the_filters_narrow_the_list(world: World) -> None:
+    client = api_client(world, world.coordinator)
+    items = client.get(f"/programs/{GENERAL}/enrollments?role=mentor&limit=200").get_json()["items"]
+    assert items and {i["role"] for i in items} == {"mentor"}
+    state = world.workflow.enrollment_page(
+        None, world.waiting.enrollment_id, world.coordinator
+    ).view.enrollment.state
+    items = client.get(
+        f"/programs/{GENERAL}/enrollments?state={state}&text=abe&limit=200"
+    ).get_json()["items"]
+    assert world.waiting.enrollment_id in {i["id"] for i in items}
+    assert {i["state"] for i in items} == {state}
+
+
+def test_the_document_is_openapi_3_1_and_describes_every_operation(app: Flask) -> None:
+    document = app.test_client().get(f"{API}/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    operations = [op for item in document["paths"].values() for op in item.values()]
+    assert len(operations) >= 12
+    for op in operations:
+        assert op["summary"] and op["description"], op
+        assert op["security"] == [{"bearer": []}]
+        assert "application/problem+json" in op["responses"]["401"]["content"]
+    rules = {
+        re.sub(r"<(\w+)>", r"{\1}", r.rule)
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("api.")
+    }
+    assert rules == set(document["paths"]), "a route missing from the document"
+
+
+def test_the_docs_page_works_offline(app: Flask) -> None:
+    page = app.test_client().get(f"{API}/docs").get_data(as_text=True)
+    assert "POST /api/v1/enrollments/{id}/transitions/{transition}" in page
+    assert "stale-version" in page
+    assert not re.search(r"""(src|href)=["']https?://""", page), "an asset from elsewhere"
