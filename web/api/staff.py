@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from mentorflow.engine.figures.reports import Filters
+from mentorflow.engine.errors import InvalidQuery
+from mentorflow.engine.figures.reports import read_filters
 from mentorflow.engine.service.matching_review import PER_PAGE
 from mentorflow.web.api.door import TAGS, bp, caller, problem_response
 from mentorflow.web.api.programs import PROGRAM
@@ -361,10 +362,18 @@ class ReportsOut(BaseModel):
     responses={200: ReportsOut},
 )
 def reports(path: ProgramPath, query: ReportsQuery) -> Any:
-    filters = Filters(
-        date_from=query.date_from, date_to=query.date_to, cohort=query.cohort, role=query.role
+    # The report page's own reading of its filters, so both refuse the same ones.
+    filters, problems = read_filters(
+        {
+            "from": query.date_from.isoformat() if query.date_from else "",
+            "to": query.date_to.isoformat() if query.date_to else "",
+            "cohort": query.cohort or "",
+            "role": query.role or "",
+        }
     )
-    found = workflow().reports(path.program, caller(), filters)
+    found = workflow().reports(path.program, caller(), filters)  # refusals come first
+    if problems:
+        raise InvalidQuery(" ".join(problems))
     out = ReportsOut(
         reports=[
             ReportOut(

@@ -215,7 +215,8 @@ TABLE = [
         lambda *a: {"digest": "stale"},
     ),
     Route("GET", P + "/reports", "401 403 403 403 200 403 200 403"),
-    Route("GET", P + "/reports?cohort=2026-Q5", "401 400 400 400 400 400 400 400"),
+    Route("GET", P + "/reports?cohort=2026-Q5", "401 403 403 403 400 403 400 403"),
+    Route("GET", P + "/reports?cohort=0000-Q1", "401 403 403 403 400 403 400 403"),
     # ------------------------------------------------------------ no route
     Route("GET", "/nope", "404 404 404 404 404 404 404 404"),
     Route("POST", "/programs", "405 405 405 405 405 405 405 405", lambda *a: {}),
