@@ -98,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         public,
         reports,
         single_sign_on,
+        tokens,
     )
     from mentorflow.web.diagram import lifecycle_svg
     from mentorflow.web.wording import count_of, in_sentence, people_of
@@ -138,6 +139,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
         answers,
         importing,
+        tokens,
     ):
         app.register_blueprint(module.bp)
     api.init_app(app)

@@ -10,7 +10,7 @@ posted with a form), `matching` (assigning mentors) and `matching_review` (the m
 `presses` (a form pressed twice does its work once), `drafts` (forms saved unfinished),
 `documents` (a form with its signatures, to print), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
 address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
-the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
+the server) and `links` (the one-use links mailed for those); `api_tokens` (personal access tokens for the API). Every call opens its own session and hands
 out plain, immutable values (`snapshots` for what a write returns). `personas` makes the sandbox's made-up people.
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 from ..rules.access import SYSTEM_ACTOR, Actor
 from .accounts import Accounts
 from .answer_tables import AnswerTables
+from .api_tokens import ApiTokens
 from .desk import Desk
 from .documents import Documents
 from .enrollment_pages import EnrollmentPages
@@ -44,6 +45,7 @@ class Workflow(
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
     Personas,
+    ApiTokens,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 

@@ -7,7 +7,7 @@ each other module adds its commands to it when imported here, and imports only `
 
 from __future__ import annotations
 
-from . import definitions, export, matching, records, remind, sandbox  # noqa: F401  (they register)
+from . import definitions, export, matching, records, remind, sandbox, tokens  # noqa: F401  (they register)
 from .common import main
 
 __all__ = ["main"]
