@@ -194,7 +194,3 @@ class ImportFailed(MentorflowError):
                 "1 row has problems" if count == 1 else f"{count} rows have problems"
             ) + "; nothing was imported."
         super().__init__(summary)
-
-
-class BadToken(MentorflowError):
-    """An API token that is unknown, expired or revoked (401)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -44,34 +43,3 @@ class ApiClient:
 def api_client(world: World, who: Actor | None) -> ApiClient:
     token = token_for(world.workflow, who) if who is not None else None
     return ApiClient(world.app.test_client(), token)
-
-
-@pytest.fixture(scope="module")
-def tokens(world: World) -> dict[str, str]:
-    """A token for each standing person of the world (kept for the module)."""
-    return {}
-
-
-# ---- TEMPORARY, until the tokens branch is merged: the engine's token interface, faked.
-if not hasattr(Workflow, "actor_for_api_token"):  # pragma: no cover
-    import secrets
-    from types import SimpleNamespace
-
-    from mentorflow.engine.errors import BadToken
-
-    _FAKE: dict[str, str] = {}
-
-    def _create(self: Workflow, email: str, name: str = "", expires_days: int | None = None) -> Any:
-        token = secrets.token_urlsafe(16)
-        _FAKE[token] = email
-        return SimpleNamespace(token=token)
-
-    def _actor(self: Workflow, token: str) -> Actor:
-        email = _FAKE.get(token)
-        found = self.find_actor(email) if email else None
-        if found is None:
-            raise BadToken("This token is unknown, expired or revoked.")
-        return found
-
-    Workflow.create_api_token_for = _create  # type: ignore[attr-defined]
-    Workflow.actor_for_api_token = _actor  # type: ignore[attr-defined]

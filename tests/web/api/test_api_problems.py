@@ -43,6 +43,16 @@ def test_a_call_without_a_good_token_is_401(world: World, header: str | None) ->
     assert "token" in problem["detail"]
 
 
+def test_a_revoked_token_is_401_from_the_next_call(world: World) -> None:
+    who = world.people.person(unique("revoker"), "Rita Revoker")
+    made = world.workflow.create_api_token_for(who.email, name="script")
+    headers = {"Authorization": f"Bearer {made.token}"}
+    client = world.app.test_client()
+    assert client.get(f"{API}/programs", headers=headers).status_code == 200
+    world.workflow.revoke_api_token(who, made.id)
+    assert_problem(client.get(f"{API}/programs", headers=headers), 401, "unauthenticated")
+
+
 def test_a_session_cookie_does_not_authenticate(world: World) -> None:
     browser = world.browser(world.coordinator)
     assert browser.get(f"/p/{GENERAL}/coordinator").status_code == 200  # signed in
