@@ -17,6 +17,7 @@ from tests.support import unique
 from tests.web.api.conftest import API, api_client
 from tests.web.api.test_api_routes import version
 from tests.web.conftest import GENERAL, World
+from tests.web.test_routes import row_counts
 
 
 def assert_problem(response: Any, status: int, kind: str | None = None) -> dict[str, Any]:
@@ -57,6 +58,14 @@ def test_a_session_cookie_does_not_authenticate(world: World) -> None:
     browser = world.browser(world.coordinator)
     assert browser.get(f"/p/{GENERAL}/coordinator").status_code == 200  # signed in
     assert_problem(browser.client.get(f"{API}/programs/{GENERAL}/desk"), 401)
+    mentee = world.main.mentee_id
+    before = row_counts(world.workflow)
+    response = browser.client.post(
+        f"{API}/enrollments/{mentee}/transitions/close_early",
+        json={"version": version(world.workflow, mentee, world), "answers": {}},
+    )
+    assert_problem(response, 401)
+    assert row_counts(world.workflow) == before
     # ... and with a token, no CSRF token is asked for a write.
     client = api_client(world, world.coordinator)
     assert (
