@@ -2,7 +2,7 @@
 
 Every operation is called with examples generated from its schema (a bounded number,
 derandomized, so a run is the same every time), with a real token of a coordinator of
-the program: no answer may be a 5xx, and each must have a status the document lists, a
+the program (and, fewer, with a participant's): no answer may be a 5xx, and each must have a status the document lists, a
 content type it names and a body that fits its schema. Path parameters are made real
 records half of the time (decided by the generated value, so still reproducible), so
 calls reach the engine and not only the 404 of an unknown id.
@@ -17,21 +17,21 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import positive_data_acceptance
 
+from mentorflow.engine.rules.access import Actor
 from tests.web.api.conftest import token_for
 from tests.web.conftest import GENERAL, World
 
 API = "/api/v1"
 
 
-@pytest.fixture(scope="module")
-def api_schema(world: World) -> Any:
+def _schema(world: World, who: Actor) -> Any:
     loaded = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", world.app)
-    token = token_for(world.workflow, world.coordinator)
+    token = token_for(world.workflow, who)
 
     # Given to schemathesis as the document's bearer scheme, not as a header of every
     # call: its negative cases then leave it out on purpose, and expect the 401.
     @loaded.auth()
-    class CoordinatorToken:
+    class Token:
         def get(self, case: Any, ctx: Any) -> str:
             return token
 
@@ -41,7 +41,19 @@ def api_schema(world: World) -> Any:
     return loaded
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+@pytest.fixture(scope="module")
+def coordinator_schema(world: World) -> Any:
+    return _schema(world, world.coordinator)
+
+
+@pytest.fixture(scope="module")
+def mentee_schema(world: World) -> Any:
+    """As the main scene's mentee: the staff routes refuse, their own enrollment answers."""
+    return _schema(world, world.main.mentee)
+
+
+as_coordinator = schemathesis.pytest.from_fixture("coordinator_schema")
+as_mentee = schemathesis.pytest.from_fixture("mentee_schema")
 
 
 def _real(case: Any, world: World) -> None:
@@ -59,18 +71,32 @@ def _real(case: Any, world: World) -> None:
             case.path_parameters[name] = real[name]
 
 
-@schema.parametrize()
-@settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-def test_api_conforms_to_its_document(case: Any, world: World) -> None:
+def bounded(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,  # the same examples every run
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def _check(case: Any, world: World) -> None:
     _real(case, world)
     # Not `positive_data_acceptance`: a request that fits the document can still be
     # refused for what no schema says (a state the program does not have, rows the
     # importer refuses): those are 400, 409 or 422 with their reasons, as documented.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+@as_coordinator.parametrize()
+@bounded(20)
+def test_api_conforms_to_its_document(case: Any, world: World) -> None:
+    _check(case, world)
+
+
+@as_mentee.parametrize()
+@bounded(8)
+def test_api_conforms_for_a_participant(case: Any, world: World) -> None:
+    _check(case, world)
