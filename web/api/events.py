@@ -30,7 +30,9 @@ class EventsQuery(BaseModel):
 
 class EventOut(BaseModel):
     id: int = Field(description="The entry's number: entries are numbered as they are written.")
-    kind: str = Field(description="application, transition, closure, submission, signature or match.")
+    kind: str = Field(
+        description="application, transition, closure, submission, signature or match."
+    )
     at: dt.datetime
     enrollment_id: str | None
     actor_id: str | None = Field(description="Who did it; null: Mentorflow itself.")

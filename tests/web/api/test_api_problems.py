@@ -241,6 +241,38 @@ def test_the_cursor_walks_every_enrollment_exactly_once(world: World) -> None:
     assert len(seen) >= total
 
 
+def test_the_events_feed_gives_each_entry_once_and_what_the_api_did(world: World) -> None:
+    client = api_client(world, world.coordinator)
+    feed = f"/programs/{GENERAL}/events"
+    seen: list[int] = []
+    after = None
+    while True:
+        page = client.get(
+            feed + (f"?limit=4&after={after}" if after is not None else "?limit=4")
+        ).get_json()
+        seen += [item["id"] for item in page["items"]]
+        after = page["next_cursor"]
+        if not page["more"]:
+            break
+    assert seen and seen == sorted(set(seen))
+    # A step taken through the API is the next entry, and the cursor keeps its place.
+    scene = world.scene()
+    nothing = client.get(f"{feed}?after={after}").get_json()
+    assert nothing["next_cursor"] >= after
+    mentee = scene.mentee_id
+    body = {
+        "version": version(world.workflow, mentee, world),
+        "answers": world.sample("early_closure"),
+    }
+    assert (
+        client.post(f"/enrollments/{mentee}/transitions/close_early", json=body).status_code == 200
+    )
+    fresh = client.get(f"{feed}?after={nothing['next_cursor']}").get_json()["items"]
+    kinds = [(item["kind"], item["enrollment_id"]) for item in fresh]
+    assert ("closure", mentee) in kinds, kinds  # close_early ends in a final state
+    assert not set(item["id"] for item in fresh) & set(seen)
+
+
 def test_the_filters_narrow_the_list(world: World) -> None:
     client = api_client(world, world.coordinator)
     items = client.get(f"/programs/{GENERAL}/enrollments?role=mentor&limit=200").get_json()["items"]

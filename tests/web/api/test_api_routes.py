@@ -217,6 +217,11 @@ TABLE = [
     Route("GET", P + "/reports", "401 403 403 403 200 403 200 403"),
     Route("GET", P + "/reports?cohort=2026-Q5", "401 403 403 403 400 403 400 403"),
     Route("GET", P + "/reports?cohort=0000-Q1", "401 403 403 403 400 403 400 403"),
+    Route("GET", P + "/events", "401 403 403 403 200 403 200 403"),
+    Route("GET", P + "/events?after=3&limit=2", "401 403 403 403 200 403 200 403"),
+    Route("GET", P + "/events?limit=501", "401 400 400 400 400 400 400 400"),
+    Route("GET", "/programs/small-program/events", "401 403 403 403 403 200 200 403"),
+    Route("GET", "/programs/nope/events", "401 404 404 404 404 404 404 404"),
     # ------------------------------------------------------------ no route
     Route("GET", "/nope", "404 404 404 404 404 404 404 404"),
     Route("POST", "/programs", "405 405 405 405 405 405 405 405", lambda *a: {}),
