@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from mentorflow.engine.definition.fields import choice_value
 from tests.support import unique
 from tests.web.api.conftest import API, api_client
 from tests.web.api.test_api_routes import version
@@ -271,6 +272,51 @@ def test_the_events_feed_gives_each_entry_once_and_what_the_api_did(world: World
     kinds = [(item["kind"], item["enrollment_id"]) for item in fresh]
     assert ("closure", mentee) in kinds, kinds  # close_early ends in a final state
     assert not set(item["id"] for item in fresh) & set(seen)
+
+
+def test_matching_proposes_and_confirms_by_digest(world: World) -> None:
+    wf, coordinator = world.workflow, world.coordinator
+    mentee = world.people.person(unique("pool"), "Pia Pool")
+    answers = world.apply_answers("mentee", mentee, unique("boss"))
+    mentee_id = wf.apply(GENERAL, "mentee", mentee, answers).id
+    wf.take(mentee_id, "screen", coordinator, world.sample("mentee_screening"))
+    wf.take(mentee_id, "record_orientation", coordinator, world.sample("training_attendance"))
+    mentor = world.people.person(unique("pool"), "Max Pool")
+    divisions = [choice_value(c) for c in world.program.choices["divisions"]]
+    other = next(d for d in divisions if d != answers["division"])
+    # A pair the definition's hard constraints allow: times and ways of meeting in
+    # common, another division.
+    answers = world.apply_answers(
+        "mentor",
+        mentor,
+        unique("boss"),
+        division=other,
+        availability=answers["availability"],
+        meeting_formats=answers["meeting_formats"],
+    )
+    mentor_id = wf.apply(GENERAL, "mentor", mentor, answers).id
+    wf.take(mentor_id, "screen", coordinator, world.sample("mentor_screening"))
+    wf.take(mentor_id, "record_training", coordinator, world.sample("mentor_training_attendance"))
+    client = api_client(world, coordinator)
+
+    shown = client.get(f"/programs/{GENERAL}/matching/proposals?per_page=200").get_json()
+    proposed = {p["mentee"]["enrollment_id"]: p for p in shown["proposals"]}
+    assert mentee_id in proposed, (shown["unmatched"], shown["waiting"], shown["mentors_free"])
+    assert shown["waiting"] >= 1 and shown["digest"]
+
+    done = client.post(f"/programs/{GENERAL}/matching/confirm", json={"digest": shown["digest"]})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    outcome = {o["mentee_id"]: o for o in done.get_json()["outcomes"]}[mentee_id]
+    assert outcome == {
+        "mentee_id": mentee_id,
+        "mentor_id": proposed[mentee_id]["mentor"]["enrollment_id"],
+        "status": "matched",
+        "message": "",
+    }
+    assert client.get(f"/enrollments/{mentee_id}").get_json()["state"] == "matched"
+    # The same digest again: the proposals changed (she is matched), nothing is done.
+    again = client.post(f"/programs/{GENERAL}/matching/confirm", json={"digest": shown["digest"]})
+    assert_problem(again, 409, "conflict")
 
 
 def test_the_filters_narrow_the_list(world: World) -> None:
