@@ -272,3 +272,27 @@ def test_api_route(world: World, route: Route, role: str, status: int, fresh: bo
             assert response.headers["WWW-Authenticate"].startswith("Bearer")
     else:
         assert response.mimetype == "application/json"
+
+
+# What each viewer of the main mentee's enrollment reads through the API: the application's
+# goals are the filler's and the coordinators' (visible_to: [filler, coordinator]), the
+# screening notes (the `screen` step's ask form) the coordinators' only.
+READS = {
+    "mentee": {"goals"},
+    "mentor": set(),
+    "supervisor": set(),
+    "coordinator": {"goals", "screening"},
+    "admin": {"goals", "screening"},
+}
+
+
+@pytest.mark.parametrize(("role", "reads"), READS.items())
+def test_an_enrollment_shows_only_the_answers_its_reader_may_read(
+    world: World, role: str, reads: set[str]
+) -> None:
+    who = world.cast(world.main)[role]
+    response = api_client(world, who).get(f"/enrollments/{world.main.mentee_id}")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    shown = {name for name, secret in world.main.secrets.items() if secret in text}
+    assert shown == reads
