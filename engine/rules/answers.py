@@ -29,6 +29,7 @@ walks a form, applies show_if and collects the problems.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -115,7 +116,9 @@ class ShownAnswer:
     # A group's entries, each as its answers shown one by one (a file with its id), so a
     # page can link the files inside a group as it links a top-level one; () otherwise.
     entries: tuple[tuple[ShownAnswer, ...], ...] = ()
-    field: str = ""  # the field's id (the key of the stored answer), for the API
+    # The field's id (the key of the stored answer), for the API; not part of what is
+    # shown, so two answers shown alike are equal whatever their keys.
+    field: str = dataclasses.field(default="", compare=False)
 
     @property
     def files_inside(self) -> bool:
