@@ -467,8 +467,8 @@ class Desk(WorkflowBase):
     ) -> EnrollmentList:
         """The program's enrollments that match the desk's filters, in the order of
         their ids, `limit` of them after the enrollment `after` (the API's cursor): a
-        walk through every page lists each enrollment once, however many are added
-        or move meanwhile."""
+        walk through every page lists each enrollment there when it began exactly
+        once, and one added meanwhile at most once, however many are added."""
         program = self.staff_program(program_id, actor)
         check_desk_filters(program, role, state, text)
         if not 1 <= limit <= MAX_LIMIT:
