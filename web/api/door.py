@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_openapi3 import APIBlueprint, Tag
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -102,8 +102,6 @@ def http_error(exc: HTTPException) -> Response:
 
 @bp.errorhandler(Exception)
 def unexpected(exc: Exception) -> Response:
-    from flask import current_app
-
     current_app.logger.exception("API call failed: %s %s", request.method, request.path)
     return problem(500, "Something went wrong on our side, and it has been logged.")
 
