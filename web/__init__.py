@@ -88,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         accounts,
         admin,
         answers,
+        api,
         boundary,
         coordinator,
         importing,
@@ -147,6 +148,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(module.bp)
     webhooks.init_app(app)
+    api.init_app(app)
     if sso:
         single_sign_on.init_app(app)
         app.register_blueprint(single_sign_on.bp)

@@ -29,6 +29,7 @@ walks a form, applies show_if and collects the problems.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -115,6 +116,9 @@ class ShownAnswer:
     # A group's entries, each as its answers shown one by one (a file with its id), so a
     # page can link the files inside a group as it links a top-level one; () otherwise.
     entries: tuple[tuple[ShownAnswer, ...], ...] = ()
+    # The field's id (the key of the stored answer), for the API; not part of what is
+    # shown, so two answers shown alike are equal whatever their keys.
+    field: str = dataclasses.field(default="", compare=False)
 
     @property
     def files_inside(self) -> bool:
@@ -131,14 +135,16 @@ def shown_answers(form: Form, answers: Mapping[str, Any]) -> list[ShownAnswer]:
     for key, value in answers.items():
         if key not in form.fields:
             text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            shown.append(ShownAnswer(f"{key} (no longer asked)", text, False))
+            shown.append(ShownAnswer(f"{key} (no longer asked)", text, False, field=key))
     return shown
 
 
 def shown_answer(f: AnyField, value: Any) -> ShownAnswer:
     """One stored answer as people read it, with the ids of its files for links."""
     file_id = value.get("id") if isinstance(value, dict) else None
-    return ShownAnswer(f.label, describe_value(f, value), True, file_id, _group_entries(f, value))
+    return ShownAnswer(
+        f.label, describe_value(f, value), True, file_id, _group_entries(f, value), f.id
+    )
 
 
 def _group_entries(f: AnyField, value: Any) -> tuple[tuple[ShownAnswer, ...], ...]:
@@ -152,6 +158,7 @@ def _group_entries(f: AnyField, value: Any) -> tuple[tuple[ShownAnswer, ...], ..
                 describe_value(sub, entry[sub.id]),
                 True,
                 entry[sub.id].get("id") if isinstance(entry[sub.id], dict) else None,
+                field=sub.id,
             )
             for sub in group.fields
             if sub.id in entry

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..definition.fields.kind import CONTROL
@@ -105,18 +106,11 @@ def check_sort(sort: str) -> tuple[str, bool]:
     return column, sort.startswith("-")
 
 
-def search(
-    session: Session,
-    program: Program,
-    *,
-    role: str | None = None,
-    state: str | None = None,
-    text: str = "",
-    limit: int = 200,
-    offset: int = 0,
-    sort: str = DEFAULT_SORT,
-) -> tuple[list[Enrollment], int]:
-    """One page of the program's enrollments that match, and how many match in all."""
+MAX_LIMIT = 200  # enrollments one call of `enrollments_after` lists at most
+
+
+def matching(program: Program, role: str | None, state: str | None, text: str) -> Select[Any]:
+    """The program's enrollments that match the desk's filters, unordered."""
     query = (
         select(Enrollment)
         .join(Person, Person.id == Enrollment.person_id)
@@ -130,6 +124,22 @@ def search(
     if words:
         pattern = f"%{words}%"
         query = query.where(or_(func.lower(Person.name).like(pattern), Person.email.like(pattern)))
+    return query
+
+
+def search(
+    session: Session,
+    program: Program,
+    *,
+    role: str | None = None,
+    state: str | None = None,
+    text: str = "",
+    limit: int = 200,
+    offset: int = 0,
+    sort: str = DEFAULT_SORT,
+) -> tuple[list[Enrollment], int]:
+    """One page of the program's enrollments that match, and how many match in all."""
+    query = matching(program, role, state, text)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     column, descending = check_sort(sort)
     keys = [k.desc() if descending else k.asc() for k in (*SORTS[column], Enrollment.id)]
@@ -341,6 +351,14 @@ class DeskPage:
 
 
 @dataclass(frozen=True)
+class EnrollmentList:
+    """Enrollments found, in id order, and the last one's id when more follow."""
+
+    rows: tuple[PersonRow, ...]
+    next_after: str | None
+
+
+@dataclass(frozen=True)
 class BulkOutcome:
     enrollment_id: str
     name: str  # the enrollment id when it is not one of the program's
@@ -435,6 +453,35 @@ class Desk(WorkflowBase):
                 filters=DeskFilters(role or "", state or "", text, sort, page),
                 bulk=bulk_choices(program, role),
             )
+
+    def enrollments_after(
+        self,
+        program_id: str,
+        actor: Actor,
+        *,
+        role: str | None = None,
+        state: str | None = None,
+        text: str = "",
+        after: str | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> EnrollmentList:
+        """The program's enrollments that match the desk's filters, in the order of
+        their ids, `limit` of them after the enrollment `after` (the API's cursor): a
+        walk through every page lists each enrollment there when it began exactly
+        once, and one added meanwhile at most once, however many are added."""
+        program = self.staff_program(program_id, actor)
+        check_desk_filters(program, role, state, text)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidQuery(f"Ask for 1 to {MAX_LIMIT} enrollments at a time.")
+        now = self.clock()
+        with self.reading() as session:
+            query = matching(program, role, state, text)
+            if after:
+                query = query.where(Enrollment.id > after)
+            found = list(session.scalars(query.order_by(Enrollment.id).limit(limit + 1)))
+            more = len(found) > limit
+            rows = tuple(person_row(program, e, now) for e in found[:limit])
+            return EnrollmentList(rows, rows[-1].enrollment_id if more else None)
 
     def resolve_item(self, program_id: str, item_id: str, actor: Actor) -> None:
         program = self.staff_program(program_id, actor)

@@ -115,7 +115,7 @@ class EnrollmentPages(FormFilling):
         return ApplyPage(program, found.label, program.apply_form(role), found.eligibility)
 
     def _viewed(
-        self, session: Session, program_id: str, enrollment_id: str, actor: Actor
+        self, session: Session, program_id: str | None, enrollment_id: str, actor: Actor
     ) -> tuple[EnrollmentRecord, frozenset[str]]:
         record = self.record(session, enrollment_id, program_id)
         return record, self.roles(record, actor)
@@ -125,10 +125,13 @@ class EnrollmentPages(FormFilling):
     ) -> EnrollmentView:
         return enrollment_view(record, actor, roles, self.transitions_for(record, roles))
 
-    def enrollment_page(self, program_id: str, enrollment_id: str, actor: Actor) -> EnrollmentPage:
+    def enrollment_page(
+        self, program_id: str | None, enrollment_id: str, actor: Actor
+    ) -> EnrollmentPage:
         """The enrollment as this person may see it; staff on a mentee waiting for a
         match also get the mentors with places, and the mentee and staff the mentee's
-        earlier relationships."""
+        earlier relationships. `program_id` None: whichever program it is in (the API
+        names an enrollment by its id alone)."""
         with self.reading() as session:
             record, roles = self._viewed(session, program_id, enrollment_id, actor)
             view = self._view(record, roles, actor)

@@ -276,6 +276,7 @@ class FormFilling(WorkflowBase):
         on_behalf_of: str | None = None,
         program_id: str | None = None,
         typed_name: str | None = None,
+        expected_version: int | None = None,
     ) -> SubmissionSnapshot:
         """Sign the current submission of a form; signing twice changes nothing. Staff may
         record a signature given on paper (`on_behalf_of`: the signing role).
@@ -285,10 +286,13 @@ class FormFilling(WorkflowBase):
         typed it to sign, which must be their account's name (`typed_name_problem`;
         InvalidAnswers keyed `typed_name` otherwise). Pages always pass what was typed;
         None is for callers where nobody types (commands, tests), and records no name. On
-        a paper signature it is the name on the paper, kept as given."""
+        a paper signature it is the name on the paper, kept as given. `expected_version`
+        (the enrollment's version the caller read) refuses a signature given on a page
+        or an API answer that is no longer current (StaleVersion)."""
         with self.transaction() as session:
             record = self.record(session, enrollment_id, program_id)
             roles = self.roles(record, actor)
+            self._check_version(record.enrollment, expected_version)
             form = form_on(record, form_id)
             submission = record.current(form_id)
             if submission is None:

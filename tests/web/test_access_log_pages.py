@@ -1,26 +1,22 @@
 """The access log filled through every door (the enrollment page, a file download, the
-answers CSV, `mentorflow export`, the API's door), then read: an admin asks "who opened
+answers CSV, `mentorflow export`, the API), then read: an admin asks "who opened
 Olive's file", Olive reads her own, and nobody else reads anyone's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner
-from flask import Blueprint, Flask
+from flask import Flask
 from markupsafe import escape
 
 from mentorflow.engine.definition.fields import FileField
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.service.access_log import DOOR
 from mentorflow.engine.service.workflow import Workflow
-from mentorflow.web.access import through_door
-from mentorflow.web.boundary import actor as current_actor
-from mentorflow.web.boundary import workflow as current_workflow
 from mentorflow.web.cli import main
 from tests.conftest import People
 from tests.support import sample_answers
@@ -52,27 +48,9 @@ class Olive:
         return [(e.reader, e.what, e.door) for e in log.entries]
 
 
-def _api_app(lone_app: Flask) -> Flask:
-    """The lone app with a stand-in for the API's blueprint, marked as the API's door the
-    one way the API's own blueprint is."""
-    bp = Blueprint("api_stand_in", __name__)
-    through_door(bp, "api")
-
-    @bp.get("/api-stand-in/<enrollment_id>")
-    def enrollment(enrollment_id: str) -> Any:
-        return (
-            current_workflow()
-            .enrollment_page(PROGRAM, enrollment_id, current_actor())
-            .view.as_json()
-        )
-
-    lone_app.register_blueprint(bp)
-    return lone_app
-
-
 @pytest.fixture
 def olive(lone_app: Flask) -> Olive:
-    app = _api_app(lone_app)
+    app = lone_app
     wf: Workflow = app.extensions["mentorflow.workflow"]
     people = People(wf.db)
     who = people.person("olive@example.gov", "Olive Mentor")
@@ -112,7 +90,12 @@ def test_every_door_fills_the_log(
     assert cora.get(olive.file_url).data == b"%PDF-1.4 cv"
     csv = cora.get(f"/p/{PROGRAM}/forms/mentor_application/answers.csv")
     assert csv.status_code == 200 and "olive@example.gov" in csv.get_data(as_text=True)
-    assert cora.get(f"/api-stand-in/{olive.enrollment_id}").status_code == 200
+    token = olive.workflow.create_api_token_for("cora@example.gov").token
+    through_api = olive.app.test_client().get(
+        f"/api/v1/enrollments/{olive.enrollment_id}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert through_api.status_code == 200, through_api.get_data(as_text=True)
     assert cora.get(olive.enrollment_url).status_code == 200  # back at the pages' door
     _export(olive, tmp_path, monkeypatch)
 

@@ -17,7 +17,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from mentorflow.engine.errors import Forbidden, FormNotOpen, InvalidAnswers, NotFound
+from mentorflow.engine.errors import (
+    Forbidden,
+    FormNotOpen,
+    InvalidAnswers,
+    NotFound,
+    StaleVersion,
+)
 from mentorflow.engine.records.store import Event
 from mentorflow.engine.rules.access import Actor
 from mentorflow.engine.rules.signatures import fingerprint, signed_text
@@ -105,6 +111,19 @@ def test_only_staff_record_a_paper_signature(
     assert signature.recorded_by_id == cast[who].person_id
     expected_signer = {"supervisor": cast["supervisor"], "mentor": cast["mentor"]}[role]
     assert signature.signer_id == expected_signer.person_id
+
+
+def test_a_signature_given_on_a_stale_version_is_refused(
+    workflow: Workflow, cast: dict[str, Actor]
+) -> None:
+    enrollment_id: str = cast["enrollment"]  # type: ignore[assignment]
+    read = workflow.enrollment_page(None, enrollment_id, cast["mentee"]).view.enrollment.version
+    workflow.sign(enrollment_id, FORM, cast["mentor"])  # meanwhile: a new version
+    with pytest.raises(StaleVersion):
+        workflow.sign(enrollment_id, FORM, cast["mentee"], expected_version=read)
+    now = workflow.enrollment_page(None, enrollment_id, cast["mentee"]).view.enrollment.version
+    snapshot = workflow.sign(enrollment_id, FORM, cast["mentee"], expected_version=now)
+    assert {s.role for s in snapshot.signatures} == {"mentor", "mentee"}
 
 
 def test_a_form_not_yet_submitted_cannot_be_signed(workflow: Workflow, people: People) -> None:

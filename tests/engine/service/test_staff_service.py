@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from mentorflow.engine.errors import DatabaseFailed, Forbidden, InvalidAnswers, NotFound
+from mentorflow.engine.errors import (
+    DatabaseFailed,
+    Forbidden,
+    InvalidAnswers,
+    InvalidQuery,
+    NotFound,
+)
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import Enrollment, Person
 from mentorflow.engine.rules.access import SYSTEM_ACTOR, Actor
@@ -68,6 +74,38 @@ def test_the_desk_is_plain_rows_for_staff_only(
         workflow.outbox(SMALL, other)
     with pytest.raises(NotFound):
         workflow.reports("nope", coordinator)
+
+
+def test_enrollments_after_a_cursor_list_each_once_for_staff_only(
+    workflow: Workflow, people: People, coordinator: Actor
+) -> None:
+    made = set()
+    for n in range(7):
+        person = people.person(f"walker{n}@example.gov", f"Walker {n}")
+        made.add(workflow.apply(SMALL, "mentee", person, {**ANSWERS, "email": person.email}).id)
+    seen: list[str] = []
+    after = None
+    while True:
+        page = workflow.enrollments_after(SMALL, coordinator, role="mentee", after=after, limit=3)
+        _plain(page)
+        seen += [row.enrollment_id for row in page.rows]
+        if page.next_after is None:
+            break
+        assert len(page.rows) == 3
+        if len(seen) == 3:  # one more applies during the walk: it comes at most once
+            late = people.person("late@example.gov", "Late Walker")
+            late_id = workflow.apply(SMALL, "mentee", late, {**ANSWERS, "email": late.email}).id
+        after = page.next_after
+    assert seen == sorted(seen) and len(seen) == len(set(seen))
+    assert set(seen) - {late_id} == made  # every one there when the walk began, once
+    found = workflow.enrollments_after(SMALL, coordinator, text="walker 3", limit=200)
+    assert [row.name for row in found.rows] == ["Walker 3"]
+    with pytest.raises(Forbidden):
+        workflow.enrollments_after(SMALL, people.person("walker0@example.gov"))
+    with pytest.raises(InvalidQuery):
+        workflow.enrollments_after(SMALL, coordinator, limit=201)
+    with pytest.raises(InvalidQuery):
+        workflow.enrollments_after(SMALL, coordinator, state="nope")
 
 
 def test_bulk_names_only_the_programs_enrollments(
