@@ -28,6 +28,7 @@ from .monitoring import Figures
 from .outbox import Outbox
 from .personas import Personas
 from .presses import Presses
+from .retention import Retention
 from .uploads import KeptFiles
 
 
@@ -44,6 +45,7 @@ class Workflow(
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
     Personas,
+    Retention,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 

@@ -3,7 +3,8 @@ exists, and no role or form has two rules (which one would win is anybody's gues
 
 from __future__ import annotations
 
-from . import Checker, Path
+from ..yaml_source import Path
+from . import Checker
 
 
 def check_retention(ck: Checker) -> None:
