@@ -7,7 +7,15 @@ each other module adds its commands to it when imported here, and imports only `
 
 from __future__ import annotations
 
-from . import definitions, export, matching, records, remind, sandbox  # noqa: F401  (they register)
+from . import (  # noqa: F401  (they register)
+    definitions,
+    export,
+    matching,
+    records,
+    remind,
+    retention,
+    sandbox,
+)
 from .common import main
 
 __all__ = ["main"]
