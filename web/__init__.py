@@ -96,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         presses,
         public,
         reports,
+        retention,
         single_sign_on,
     )
     from mentorflow.web.diagram import lifecycle_svg
@@ -137,6 +138,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
         answers,
         importing,
+        retention,
     ):
         app.register_blueprint(module.bp)
     if sso:

@@ -389,9 +389,15 @@ def scrub_form(scrub: _Scrub, enrollment: Enrollment, form_id: str, action: str)
 class Retention(ServiceBase):
     # -- legal hold ---------------------------------------------------------------
 
-    def _staff_record(self, session: Session, enrollment_id: str, actor: Actor) -> Enrollment:
+    def _staff_record(
+        self, session: Session, enrollment_id: str, actor: Actor, program_id: str | None = None
+    ) -> Enrollment:
         enrollment = session.get(Enrollment, enrollment_id)
-        if enrollment is None or enrollment.program_id not in self.programs:
+        if (
+            enrollment is None
+            or enrollment.program_id not in self.programs
+            or (program_id is not None and enrollment.program_id != program_id)
+        ):
             raise NotFound(NO_SUCH_ENROLLMENT)
         program = self.programs[enrollment.program_id]
         if not actor.is_staff(program.id):
@@ -402,15 +408,18 @@ class Retention(ServiceBase):
             )
         return enrollment
 
-    def place_hold(self, enrollment_id: str, actor: Actor, reason: str) -> None:
+    def place_hold(
+        self, enrollment_id: str, actor: Actor, reason: str, program_id: str | None = None
+    ) -> None:
         """Put the enrollment on legal hold: nothing removes or anonymises it until lifted."""
         reason = " ".join(reason.split())
-        if not reason:
-            raise InvalidAnswers({"reason": "Say why the enrollment is held."})
-        if len(reason) > MAX_REASON:
-            raise InvalidAnswers({"reason": f"Keep the reason under {MAX_REASON} characters."})
         with self.transaction() as session:
-            enrollment = self._staff_record(session, enrollment_id, actor)
+            # Who may comes first: a refusal never says what was wrong with the reason.
+            enrollment = self._staff_record(session, enrollment_id, actor, program_id)
+            if not reason:
+                raise InvalidAnswers({"reason": "Say why the enrollment is held."})
+            if len(reason) > MAX_REASON:
+                raise InvalidAnswers({"reason": f"Keep the reason under {MAX_REASON} characters."})
             if held(session, enrollment.id):
                 raise Conflict("This enrollment is on legal hold already.")
             session.add(
@@ -423,9 +432,9 @@ class Retention(ServiceBase):
                 )
             )
 
-    def lift_hold(self, enrollment_id: str, actor: Actor) -> None:
+    def lift_hold(self, enrollment_id: str, actor: Actor, program_id: str | None = None) -> None:
         with self.transaction() as session:
-            enrollment = self._staff_record(session, enrollment_id, actor)
+            enrollment = self._staff_record(session, enrollment_id, actor, program_id)
             found = session.scalars(
                 select(LegalHold).where(
                     LegalHold.enrollment_id == enrollment.id, LegalHold.lifted_at.is_(None)
@@ -468,6 +477,14 @@ class Retention(ServiceBase):
                 )
                 for h in rows
             )
+
+    def holds_shown(self, enrollment_id: str, actor: Actor) -> tuple[Hold, ...] | None:
+        """The holds for the enrollment page: None for whoever may not see or place them
+        (participants are not told their record is held)."""
+        try:
+            return self.holds(enrollment_id, actor)
+        except (Forbidden, NotFound):
+            return None
 
     # -- the schedule ---------------------------------------------------------------
 

@@ -349,6 +349,11 @@ TABLE = [
         "302 403 403 403 409 403 409 403",
         lambda world, scene, applicant, who: MultiDict({"mentor_id": scene.mentor_id}),
     ),
+    # Legal hold: the program's staff place one (on an enrollment of its own) and lift it.
+    Route("POST", E + "/hold", "302 403 403 403 303* 403 303* 403", _data(reason="Audit 14")),
+    Route("POST", E + "/hold", "302 403 403 403 400 403 400 403", _data(reason=" ")),
+    Route("POST", E + "/hold/lift", "302 403 403 403 409 403 409 403"),
+    Route("POST", "/p/small-program/enrollments/{mentee}/hold", "302 404 404 404 404 404 404 404"),
     Route("GET", "/p/{P}/matching", "302 403 403 403 200 403 200 403"),
     Route("POST", "/p/{P}/matching", "302 403 403 403 200 403 200 403"),
     Route("GET", "/p/{P}/reports", "302 403 403 403 200 403 200 403"),
