@@ -145,7 +145,7 @@ def _asking(program: Program, role: str, form_id: str) -> set[str]:
     return {t.id for t in program.lifecycle_of(role).transitions.values() if t.ask == form_id}
 
 
-class _Scrub:
+class Scrub:
     """The rows and files one action removes, counted; files go from disk after commit."""
 
     def __init__(self, session: Session, program: Program, uploads: Path):
@@ -225,7 +225,7 @@ def forget_person(session: Session, person_id: str) -> bool:
     return True
 
 
-def anonymise_enrollment(scrub: _Scrub, enrollment: Enrollment) -> None:
+def anonymise_enrollment(scrub: Scrub, enrollment: Enrollment) -> None:
     """The enrollment stays, counted by every report; nothing on it names its person."""
     session = scrub.session
     original = session.get(Person, enrollment.person_id)
@@ -267,7 +267,7 @@ def anonymise_enrollment(scrub: _Scrub, enrollment: Enrollment) -> None:
         scrub.count(1)
 
 
-def _forget_mail(scrub: _Scrub, enrollment: Enrollment, person: Person | None) -> None:
+def _forget_mail(scrub: Scrub, enrollment: Enrollment, person: Person | None) -> None:
     """Mail about the enrollment, and mail that names its person, is removed: the outbox is
     a log of messages, and a kept message would keep the name."""
     scrub.remove(delete(OutboxMessage).where(OutboxMessage.enrollment_id == enrollment.id))
@@ -288,7 +288,7 @@ def _forget_mail(scrub: _Scrub, enrollment: Enrollment, person: Person | None) -
             scrub.count(1)
 
 
-def delete_enrollment(scrub: _Scrub, enrollment: Enrollment) -> None:
+def delete_enrollment(scrub: Scrub, enrollment: Enrollment) -> None:
     """The enrollment and everything on it go; a partner keeps their own records (only the
     pairing with this enrollment is removed, and what pointed at it forgets it)."""
     session = scrub.session
@@ -346,7 +346,7 @@ def delete_enrollment(scrub: _Scrub, enrollment: Enrollment) -> None:
         scrub.count(1)
 
 
-def scrub_form(scrub: _Scrub, enrollment: Enrollment, form_id: str, action: str) -> None:
+def scrub_form(scrub: Scrub, enrollment: Enrollment, form_id: str, action: str) -> None:
     """A form rule: that form's entries on the enrollment, and the answers of the steps
     that ask it, anonymised or deleted; the rest of the enrollment stays as it is."""
     session = scrub.session
@@ -586,7 +586,7 @@ class Retention(ServiceBase):
             # Looked at again inside the write: a hold placed since the listing wins.
             if enrollment is None or held(session, enrollment.id):
                 return None
-            scrub = _Scrub(session, program, self.uploads)
+            scrub = Scrub(session, program, self.uploads)
             if due.form is not None:
                 scrub_form(scrub, enrollment, due.form, due.action)
             elif due.action == "delete":

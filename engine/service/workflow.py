@@ -26,6 +26,7 @@ from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
 from .outbox import Outbox
+from .person_records import PersonRecords
 from .personas import Personas
 from .presses import Presses
 from .retention import Retention
@@ -46,6 +47,7 @@ class Workflow(
     Documents,  # and `drafts`, which it builds on
     Personas,
     Retention,
+    PersonRecords,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 
