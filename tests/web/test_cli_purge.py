@@ -4,6 +4,8 @@ nothing; a run removes it, logs it, and a second run finds nothing left to do.""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,25 @@ def test_purge_on_a_broken_database_is_one_sentence(
     )
     code, _, err = _run("purge")
     assert code == 1 and err.startswith("mentorflow: ") and err.count("\n") == 1
+
+
+def test_person_export_and_erase(
+    workflow: Workflow, ended: tuple[str, str], tmp_path: Path
+) -> None:
+    gone, kept = ended
+    with workflow.db.session() as session:
+        found = session.get(Enrollment, kept)
+        assert found is not None
+        email = found.person.email
+    out = tmp_path / "person.zip"
+    code, said, err = _run("person", "export", email, "--out", str(out))
+    assert code == 0, err
+    with zipfile.ZipFile(out) as archive:
+        records = json.loads(archive.read("records.json"))
+    assert [e["id"] for e in records["enrollments"]] == [kept]
+
+    code, said, err = _run("person", "erase", email)
+    assert code == 0, err
+    assert f"1 enrollments of {email} anonymised." in said and "forgotten" in said
+    code, _, err = _run("person", "export", email, "--out", str(out))
+    assert code == 1 and err == "mentorflow: There is nobody with that e-mail address.\n"
