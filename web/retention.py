@@ -1,5 +1,7 @@
-"""Legal holds on an enrollment: the buttons on its page that place and lift one (the
-engine decides who may; a refused reason shows the page again with what was typed)."""
+"""Records kept and given back: legal holds on an enrollment (the buttons on its page that
+place and lift one; a refused reason shows the page again with what was typed), a
+person's export (`/me/export`, and any person's for admins) and an admin's erasure. The
+engine decides who may do each."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from werkzeug.wrappers import Response
 
 from mentorflow.engine.errors import InvalidAnswers
 from mentorflow.web.boundary import actor, workflow
@@ -49,3 +52,42 @@ def lift(program_id: str, enrollment_id: str) -> Any:
     workflow().lift_hold(enrollment_id, actor(), program_id)
     flash("The legal hold is lifted.")
     return _back(program_id, enrollment_id)
+
+
+def _zip(data: bytes, name: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/me/export")
+@login_required
+def my_export() -> Response:
+    """Everything held about the person signed in, as a zip of JSON and CSV."""
+    return _zip(workflow().person_export(actor()), "mentorflow-my-records.zip")
+
+
+@bp.get("/admin/people/export")
+@login_required
+def person_export() -> Response:
+    """Everything held about anyone, for admins (the engine refuses everyone else)."""
+    email = request.args.get("email", "")
+    return _zip(workflow().person_export(actor(), email), "mentorflow-person-records.zip")
+
+
+@bp.post("/admin/people/erase")
+@login_required
+def person_erase() -> Any:
+    done = workflow().erase_person(request.form.get("email", ""), actor())
+    said = f"{len(done.anonymised)} enrollments of {done.email} anonymised."
+    if done.held:
+        said += " Kept, on legal hold: " + ", ".join(done.held) + "."
+    said += (
+        " The person is forgotten."
+        if done.forgotten
+        else " The person is kept while a legal hold keeps one of their enrollments."
+    )
+    flash(said)
+    return redirect(url_for("admin.index"), code=303)
