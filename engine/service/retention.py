@@ -552,14 +552,13 @@ class Retention(ServiceBase):
         ):
             return True
         asking = _asking(program, enrollment.role, form_id)
-        return bool(asking) and bool(
-            session.scalar(
-                select(
-                    exists().where(
-                        Event.enrollment_id == enrollment.id,
-                        Event.transition.in_(asking),
-                        Event.answers.is_not(None),
-                    )
+        if not asking:
+            return False
+        # Looked at in Python: a JSON column may hold JSON null where SQL sees a value.
+        return any(
+            session.scalars(
+                select(Event.answers).where(
+                    Event.enrollment_id == enrollment.id, Event.transition.in_(asking)
                 )
             )
         )

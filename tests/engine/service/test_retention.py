@@ -30,7 +30,7 @@ from mentorflow.engine.service.retention import add_months
 from mentorflow.engine.service.uploads import claim_files, store_upload
 from mentorflow.engine.service.workflow import Workflow
 from tests.conftest import SMALL, Clock, People
-from tests.support import Walk, make_cast, state_since, walk_to
+from tests.support import Walk, make_cast, sample_answers, state_since, walk_to
 
 GENERAL = "general-mentoring"
 THREE_YEARS = 36
@@ -330,3 +330,37 @@ def test_a_form_rule_touches_only_its_form_on_ended_enrollments(
 )
 def test_months_are_calendar_months(start: dt.datetime, months: int, due: dt.datetime) -> None:
     assert add_months(start, months) == due
+
+
+ASKED = SMALL.read_text() + (
+    "retention:\n  - {form: screening_notes, keep_months: 1, then: delete}\n"
+)
+
+
+def test_a_rule_on_a_steps_form_removes_its_answers_and_keeps_the_step(
+    db: Database, people: People, clock: Clock, tmp_path: Path
+) -> None:
+    program = engine.load_text(ASKED, "asked.yaml")
+    service = Workflow({program.id: program}, db, clock=clock, uploads=tmp_path / "uploads")
+    cast = make_cast(people, program)
+    person = people.person("sally.screened@example.gov", "Sally Screened")
+    answers = {
+        **sample_answers(program, "mentee_application", supervisor=cast.supervisor.email),
+        "years_of_service": 1,  # eligible, not fast-tracked: the coordinator screens
+    }
+    enrollment_id = service.apply(program.id, "mentee", person, answers).id
+    notes = {**sample_answers(program, "screening_notes"), "notes": "screened-notes-secret"}
+    service.take(enrollment_id, "screen", cast.coordinator, notes)
+    service.take(enrollment_id, "decline", cast.coordinator)
+    assert _due(service) == set()  # ended, but not a month ago
+    _move_months(clock, 1, days=1)
+    assert _due(service) == {(enrollment_id, "delete", "form screening_notes")}
+    service.purge()
+    assert "screened-notes-secret" not in _everything(service.db)
+    with service.db.session() as session:
+        steps = session.scalars(
+            select(Event.transition).where(Event.enrollment_id == enrollment_id)
+        ).all()
+        assert "screen" in steps and "decline" in steps  # the history stays
+        found = session.get(Enrollment, enrollment_id)
+        assert found is not None and found.person.email == person.email
