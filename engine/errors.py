@@ -76,6 +76,17 @@ class Unverified(Forbidden):
         super().__init__(message)
 
 
+class BadToken(MentorflowError):
+    """A personal access token that signs nobody in: unknown, revoked, expired, or its
+    person's address no longer proved. Not a `Forbidden`: the API answers 401 (say who
+    you are), never 403 (you may not)."""
+
+    def __init__(
+        self, message: str = "This access token is not valid: it is unknown, revoked or expired."
+    ):
+        super().__init__(message)
+
+
 class Conflict(MentorflowError):
     """The record is not in a state that allows this, or changed meanwhile (409)."""
 

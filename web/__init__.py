@@ -98,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reports,
         retention,
         single_sign_on,
+        tokens,
     )
     from mentorflow.web.diagram import lifecycle_svg
     from mentorflow.web.wording import count_of, in_sentence, people_of
@@ -139,6 +140,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         answers,
         importing,
         retention,
+        tokens,
     ):
         app.register_blueprint(module.bp)
     if sso:

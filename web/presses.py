@@ -63,6 +63,8 @@ def _where_it_stands() -> str:
             )
         except MentorflowError:
             pass
+    if request.path.startswith("/me/tokens"):  # a token made: the list, never the token
+        return url_for("tokens.tokens")
     if len(parts) > 2 and parts[1] == "p" and current_user.is_authenticated:
         if parts[2] in current_user.actor.coordinator_of:  # a staff page: their desk
             return url_for("coordinator.desk", program_id=parts[2])

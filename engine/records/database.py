@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseFailed
+from .feed import follow_flushes
 from .store import Base
 
 try:  # POSIX: servers starting together on one SQLite file take turns migrating
@@ -145,6 +146,7 @@ class Database:
                 raise failed(exc) from None
             raise DatabaseFailed(f"The database at {where} failed: {first_line(exc)}") from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        follow_flushes(self.sessions)
 
     @property
     def location(self) -> str:

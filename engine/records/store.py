@@ -374,6 +374,24 @@ class MatchingRun(Base):
     confirmed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class ApiToken(Base):
+    """A personal access token for the JSON API: it acts as its person, with their roles
+    as they are when it is used. Only the token's SHA-256 is kept (the token is shown
+    once, when made); `prefix`, its first characters, lets its owner recognise it."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_person", "person_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # None: never
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
 class LegalHold(Base):
     """A legal hold on one enrollment: while it is on (`lifted_at` None), retention and
     erasure leave the enrollment and everything on it alone. Lifted holds are kept, so

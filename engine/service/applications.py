@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..definition.fields import supervisor_fields
 from ..definition.program import Lifecycle, Program
 from ..errors import AlreadyEnrolled, NotFound, known_list, suggest
+from ..records.feed import event_entry, write_feed
 from ..records.store import Base, Enrollment, Event, OutboxMessage, Person, Submission, new_id
 from ..rules.access import Actor
 from .letters import step_letter
@@ -186,6 +187,13 @@ def write_applications(session: Session, applications: Sequence[ApplicationRows]
         session.execute(insert(table_of(Event)), placed)
     if outbox:
         session.execute(insert(table_of(OutboxMessage)), outbox)
+    # The feed in the order the events were written: every application, then placements.
+    finals = {a.enrollment["id"]: a.enrollment["is_final"] for a in applications}
+    events = [a.events[0] for a in applications] + placed
+    entries = [
+        event_entry(e, final=finals[e["enrollment_id"]] and e["kind"] != "apply") for e in events
+    ]
+    write_feed(session.connection(), [e for e in entries if e is not None])
 
 
 def table_of(model: type[Base]) -> Table:

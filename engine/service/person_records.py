@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 
 from ..errors import Forbidden, NotFound
 from ..figures.csv_cells import write_rows
+from ..records.feed import FeedEntry
 from ..records.store import (
     AccountSession,
     AccountToken,
+    ApiToken,
     Attachment,
     Draft,
     Enrollment,
@@ -295,12 +297,14 @@ class PersonRecords(ServiceBase):
             update(OpenItem).where(OpenItem.resolved_by_id == pid).values(resolved_by_id=None),
             update(Attachment).where(Attachment.owner_id == pid).values(owner_id=None),
             update(MatchingRun).where(MatchingRun.actor_id == pid).values(actor_id=None),
+            update(FeedEntry).where(FeedEntry.actor_id == pid).values(actor_id=None),
             update(AccountToken)
             .where(AccountToken.created_by_id == pid)
             .values(created_by_id=None),
             delete(Draft).where(Draft.person_id == pid),
             delete(StaffRole).where(StaffRole.person_id == pid),
             delete(AccountSession).where(AccountSession.person_id == pid),
+            delete(ApiToken).where(ApiToken.person_id == pid),
         ):
             session.execute(statement.execution_options(synchronize_session=False))
         if not keep:

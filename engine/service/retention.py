@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 from ..definition.fields import AnyField
 from ..definition.program import Program, RetentionRule
 from ..errors import Conflict, Forbidden, InvalidAnswers, NotFound
+from ..records.feed import FeedEntry
 from ..records.store import (
     AccountSession,
     AccountToken,
+    ApiToken,
     Attachment,
     Draft,
     Enrollment,
@@ -207,6 +209,8 @@ def forget_person(session: Session, person_id: str) -> bool:
         select(AccountSession.id).where(
             AccountSession.person_id == person_id, AccountSession.ended_at.is_(None)
         ),
+        select(ApiToken.id).where(ApiToken.person_id == person_id, ApiToken.revoked_at.is_(None)),
+        select(FeedEntry.id).where(FeedEntry.actor_id == person_id),
     ]
     if any(session.scalar(select(exists(q))) for q in references):
         return False
@@ -215,6 +219,7 @@ def forget_person(session: Session, person_id: str) -> bool:
         return False
     session.execute(delete(AccountSession).where(AccountSession.person_id == person_id))
     session.execute(delete(AccountToken).where(AccountToken.person_id == person_id))
+    session.execute(delete(ApiToken).where(ApiToken.person_id == person_id))
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == person.email))
     session.execute(
         delete(OutboxMessage)
@@ -258,6 +263,12 @@ def anonymise_enrollment(scrub: Scrub, enrollment: Enrollment) -> None:
             scrub.count(1)
         if ev.actor_id == original_id:
             ev.actor_id = placeholder.id
+    session.execute(
+        update(FeedEntry)
+        .where(FeedEntry.enrollment_id == enrollment.id, FeedEntry.actor_id == original_id)
+        .values(actor_id=placeholder.id)
+        .execution_options(synchronize_session=False)
+    )
     # A draft is nobody's record yet: it goes rather than being kept half blank.
     scrub.remove(delete(Draft).where(Draft.enrollment_id == enrollment.id))
     _forget_mail(scrub, enrollment, original)
@@ -320,6 +331,9 @@ def delete_enrollment(scrub: Scrub, enrollment: Enrollment) -> None:
     )
     scrub.remove(delete(Submission).where(Submission.enrollment_id == enrollment.id))
     scrub.remove(delete(Event).where(Event.enrollment_id == enrollment.id))
+    # The feed told its readers already; its entries of a deleted enrollment would name
+    # nothing (and one may name its person as the actor).
+    scrub.remove(delete(FeedEntry).where(FeedEntry.enrollment_id == enrollment.id))
     scrub.remove(delete(Draft).where(Draft.enrollment_id == enrollment.id))
     _forget_mail(scrub, enrollment, person)
     scrub.remove(delete(LegalHold).where(LegalHold.enrollment_id == enrollment.id))

@@ -1,17 +1,23 @@
-"""The workflow service: the one door into the engine, for pages and commands alike.
+"""The workflow service: the one door into the engine, for pages, commands and the API.
 
-Its parts live in `session` (one session per call, failures made domain errors, the
-staff right), `core` (applying, transitions, automatic steps), `forms` (filling and
-signing), `enrollment_pages` and `views` (what participants' pages show), `uploads` (files
-posted with a form), `matching` (assigning mentors) and `matching_review` (the matching page),
-`desk` (the coordinator's desk and bulk moves), `outbox` (messages, reminders, mail),
-`monitoring` (reports, recognition, export), `importer` (applications in bulk),
-`answer_tables` (one form's answers as a table),
-`presses` (a form pressed twice does its work once), `drafts` (forms saved unfinished),
-`documents` (a form with its signatures, to print), `accounts` (signing in, single sign-on, staff), `verification` (registering, proving an
-address), `invitations` (staff roles bound through a mailed link), `sessions` (kept on
-the server) and `links` (the one-use links mailed for those). Every call opens its own session and hands
-out plain, immutable values (`snapshots` for what a write returns). `personas` makes the sandbox's made-up people.
+Its parts live in
+- `session`: one session per call, failures made domain errors, the staff right;
+- `core`: applying, transitions, automatic steps; `forms`: filling and signing;
+- `enrollment_pages` and `views`: what participants' pages show; `uploads`: files posted
+  with a form; `drafts`: forms saved unfinished; `documents`: a form with its signatures,
+  to print; `presses`: a form pressed twice does its work once;
+- `matching` (assigning mentors) and `matching_review` (the matching page);
+- `desk`: the coordinator's desk and bulk moves; `importer`: applications in bulk;
+  `answer_tables`: one form's answers as a table;
+- `outbox`: messages, reminders, mail; `monitoring`: reports, recognition, export;
+- `accounts` (signing in, single sign-on, staff), `verification` (registering, proving
+  an address), `invitations` (staff roles bound through a mailed link), `sessions` (kept
+  on the server), `links` (the one-use links mailed for those), `api_tokens` (personal
+  access tokens for the API);
+- `events_feed`: the program feed (records/feed.py) read with a cursor;
+- `personas`: the sandbox's made-up people.
+Every call opens its own session and hands out plain, immutable values (`snapshots` for
+what a write returns).
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ from __future__ import annotations
 from ..rules.access import SYSTEM_ACTOR, Actor
 from .accounts import Accounts
 from .answer_tables import AnswerTables
+from .api_tokens import ApiTokens
 from .desk import Desk
 from .documents import Documents
 from .enrollment_pages import EnrollmentPages
+from .events_feed import EventsFeed
 from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
@@ -46,6 +54,8 @@ class Workflow(
     AnswerTables,
     Documents,  # and `drafts`, which it builds on
     Personas,
+    EventsFeed,
+    ApiTokens,
     Retention,
     PersonRecords,
 ):

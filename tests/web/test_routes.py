@@ -204,6 +204,27 @@ TABLE = [
         "/account/sessions/99999999999999999999999/end",
         "302 404 404 404 404 404 404 404",
     ),
+    Route("GET", "/me/tokens", "302 200 200 200 200 200 200 200"),
+    Route(
+        "POST",
+        "/me/tokens",
+        "302 200 200 200 200 200 200 200",
+        _data(name="route table", expires_days="7"),
+    ),
+    Route(
+        "POST",
+        "/me/tokens",
+        "302 400 400 400 400 400 400 400",
+        _data(name="Typed Token Name", expires_days="0"),
+        kept=("Typed Token Name",),
+        errors=("expires_days",),
+    ),
+    Route("POST", "/me/tokens/999999999/revoke", "302 404 404 404 404 404 404 404"),
+    Route(
+        "POST",
+        "/me/tokens/99999999999999999999999/revoke",
+        "302 404 404 404 404 404 404 404",
+    ),
     # (POST /account/sign-out-everywhere ends every session of the person, so it is
     # tested in test_identity.py on people of its own.)
     # ------------------------------------------------------------ applying, my enrollments

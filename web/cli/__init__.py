@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (they register)
     remind,
     retention,
     sandbox,
+    tokens,
 )
 from .common import main
 
