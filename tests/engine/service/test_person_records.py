@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from mentorflow import engine
-from mentorflow.engine.errors import Forbidden, NotFound
+from mentorflow.engine.errors import BadToken, Forbidden, NotFound
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import Enrollment, Person, PurgeLogEntry
 from mentorflow.engine.rules.access import SYSTEM_ACTOR
@@ -108,11 +108,14 @@ def test_erasure_anonymises_all_but_the_held_and_names_those(
     assert [s for s in secrets if s in everything] == []
     assert first.person.email in everything  # the held enrollment keeps its person
 
+    token = service.create_api_token(first.person, name="laptop").token
     service.lift_hold(second.enrollment_id, cast.coordinator)
     done = service.erase_person(first.person.email, SYSTEM_ACTOR)
     assert done.anonymised == (second.enrollment_id,) and done.held == () and done.forgotten
     everything = _everything(service.db)
     assert first.person.email not in everything and "Erin Erased" not in everything
+    with pytest.raises(BadToken):  # their access token went with them
+        service.actor_for_api_token(token)
     with service.db.session() as session:
         assert session.scalars(select(Person).where(Person.email == first.person.email)).all() == []
         log = session.scalars(select(PurgeLogEntry.rule)).all()
