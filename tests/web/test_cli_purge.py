@@ -16,9 +16,11 @@ from mentorflow import engine
 from mentorflow.engine.records.store import Enrollment, PurgeLogEntry, utcnow
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.web.cli import main
-from tests.conftest import Clock, People
+from tests.conftest import ROOT, Clock, People
 from tests.engine.service.test_retention import DELETING
-from tests.support import make_cast, walk_to
+from tests.support import make_cast, state_since, walk_to
+
+GENERAL = "general-mentoring"
 
 
 @pytest.fixture
@@ -117,3 +119,38 @@ def test_person_export_and_erase(
     assert f"1 enrollments of {email} anonymised." in said and "forgotten" in said
     code, _, err = _run("person", "export", email, "--out", str(out))
     assert code == 1 and err == "mentorflow: There is nobody with that e-mail address.\n"
+
+
+def test_the_example_schedule_through_the_command_keeps_the_reports(
+    workflow: Workflow,
+    people: People,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The general example anonymises a mentee 36 months after the end: the command lists
+    and does it on the example definitions, and the program's reports do not move."""
+    monkeypatch.setenv("MENTORFLOW_DATABASE_URL", workflow.db.url)
+    monkeypatch.setenv("MENTORFLOW_DEFINITIONS", str(ROOT / "definitions"))
+    monkeypatch.setenv("MENTORFLOW_UPLOADS", str(tmp_path / "uploads"))
+    program = workflow.programs[GENERAL]
+    clock.now = utcnow() - dt.timedelta(days=50 * 31)  # the walk itself takes months
+    cast = make_cast(people, program)
+    done = walk_to(workflow, program, "mentee", "completed", people=people, clock=clock, cast=cast)
+    assert state_since(workflow, done.enrollment_id) < utcnow() - dt.timedelta(days=37 * 31)
+    clock.now = utcnow()
+    before = workflow.reports(GENERAL, cast.coordinator)
+
+    code, out, err = _run("purge", "--dry-run")
+    assert code == 0, err
+    assert (
+        f"{GENERAL}: enrollment {done.enrollment_id} (mentee), the whole record: would anonymise"
+        in out
+    )
+    code, out, err = _run("purge")
+    assert code == 0, err
+    assert f"enrollment {done.enrollment_id} (mentee), the whole record: anonymised" in out
+    with workflow.db.session() as session:
+        found = session.get(Enrollment, done.enrollment_id)
+        assert found is not None and found.person.name == "Anonymised"
+    assert workflow.reports(GENERAL, cast.coordinator) == before
