@@ -1,6 +1,6 @@
 """Requests per second for the generated apply form against a hand-written Flask-WTF page.
 
-    python -m bench.bench_web [--write docs/performance.md] [--seconds N]
+    python -m bench.bench_web [--write docs/performance.md] [--seconds N] [--only form|access-log]
 
 One Flask app: Mentorflow's `create_app` (SQLite in a temporary folder, the repository's
 definitions/, CSRF on as in production) with a hand-written blueprint registered on the
@@ -16,11 +16,17 @@ GETs of the form (signed in), valid POSTs (each by a different signed-in person,
 applies once) and invalid POSTs (400, the form again with its errors). After a warm-up the
 two sides alternate, kind by kind, over several rounds; the figure is the median of the
 rounds. Everything runs a bounded number of requests and stops by itself.
+
+Then the access log's cost: on a fresh app of the same kind, a coordinator reads a
+mentee's enrollment page (one log row) and the first page of the mentee applications'
+answers table (50 rows: 50 log rows in one INSERT), with the log written and with its
+writes patched out (the baseline), taking turns in the same process over the same rounds.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import os
@@ -41,7 +47,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from wtforms import (
     BooleanField,
@@ -70,7 +76,17 @@ from wtforms.validators import (
 
 from bench.report import replace_section
 from mentorflow.engine.definition.fields import choice_value
-from mentorflow.engine.records.store import Enrollment, Event, Person, Submission, utcnow
+from mentorflow.engine.records.store import (
+    AccessRead,
+    Enrollment,
+    Event,
+    Person,
+    StaffRole,
+    Submission,
+    utcnow,
+)
+from mentorflow.engine.service import answer_tables as answer_tables_module
+from mentorflow.engine.service import enrollment_pages as enrollment_pages_module
 from mentorflow.engine.service import people as people_module
 from mentorflow.engine.service import throttle
 from mentorflow.web import create_app
@@ -643,20 +659,162 @@ def table(rows: list[tuple[str, float, float]]) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- the access log's cost
+
+TABLE_PAGE = f"/p/{PROGRAM}/forms/{FORM}/answers"
+# Where the service writes its access-log rows (each module imported the function by name).
+LOGGING_MODULES = (enrollment_pages_module, answer_tables_module)
+READS = ("GET enrollment page", "GET answers table (50 rows)")
+
+
+@contextmanager
+def log_off() -> Iterator[None]:
+    """The same pages with the access log's writes left out: the baseline."""
+    with contextlib.ExitStack() as stack:
+        for module in LOGGING_MODULES:
+            stack.enter_context(mock.patch.object(module, "log_reads", lambda *a, **k: None))
+        yield
+
+
+def _rows_logged(app: Flask) -> int:
+    with app.extensions["mentorflow.workflow"].db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(AccessRead)) or 0)
+
+
+def measure_access_log(seconds: float) -> list[tuple[str, float, float]]:
+    """A coordinator reads a mentee's enrollment page and a page of the mentee applications'
+    answers table (50 rows: 50 log rows in one INSERT), with the log and without it,
+    taking turns in the same process and server."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.dict(os.environ, {"MENTORFLOW_INSTANCE": folder}),
+    ):
+        app = create_app(
+            {
+                "MENTORFLOW_DEFINITIONS": str(ROOT / "definitions"),
+                "MENTORFLOW_DATABASE_URL": f"sqlite:///{folder}/bench.db",
+                "MENTORFLOW_UPLOADS": f"{folder}/uploads",
+            }
+        )
+        with serving(app) as server:
+            client = Client(server.server_port)
+            try:
+                return _measure_access_log(app, client, seconds)
+            finally:
+                client.close()
+
+
+def _coordinator(app: Flask, client: Client) -> User:
+    wf = app.extensions["mentorflow.workflow"]
+    email = f"coordinator-{os.urandom(3).hex()}@agency.example.gov"
+    with mock.patch.dict(people_module._SCRYPT, {"n": 2**4}):
+        wf.register(email, "Bench Coordinator", PASSWORD)
+    with wf.db.session() as session, session.begin():
+        person = session.scalars(select(Person).where(Person.email == email)).one()
+        person.email_verified_at = utcnow()
+        session.add(StaffRole(person_id=person.id, program_id=PROGRAM))
+    with mock.patch.object(throttle, "CHECKS_PER_SECOND", 1_000_000):
+        return client.sign_in(email)
+
+
+def _measure_access_log(
+    app: Flask, client: Client, seconds: float
+) -> list[tuple[str, float, float]]:
+    applicants = make_users(app, client, "applicant", 60)
+    with app.extensions["mentorflow.workflow"].db.session() as session, session.begin():
+        emails = [u.email for u in applicants]
+        for person in session.scalars(select(Person).where(Person.email.in_(emails))):
+            person.email_verified_at = utcnow()  # an unverified account applies to nothing
+    for user in applicants:
+        # The form's own keys (its CSRF token and one-time key), as a browser sends them.
+        _, got, form = client.send("GET", GENERATED, user.cookie)
+        user = User(user.email, _session_cookie(got) or user.cookie, user.token)
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', form)
+        once = re.search(rb'name="once" value="([^"]+)"', form)
+        assert token and once, form[:2000]
+        body = valid_body(User(user.email, user.cookie, token[1].decode()))
+        body += "&" + urlencode({"once": once[1].decode()})
+        status, response, page = client.send("POST", GENERATED, user.cookie, body)
+        assert status == 303, (status, page[:3000])
+    enrollment = response.headers["Location"]
+    coordinator = _coordinator(app, client)
+    paths = {READS[0]: enrollment, READS[1]: TABLE_PAGE}
+
+    def read(kind: str, n: int) -> float:
+        start = time.perf_counter()
+        for _ in range(n):
+            status, _, page = client.send("GET", paths[kind], coordinator.cookie)
+            if status != 200:
+                raise AssertionError(f"{kind}: {status}\n{page[:2000].decode()}")
+        return time.perf_counter() - start
+
+    before = _rows_logged(app)
+    read(READS[0], 1)
+    read(READS[1], 1)
+    assert _rows_logged(app) == before + 1 + 50, "the reads are not logged as expected"
+    with log_off():
+        read(READS[0], 1)
+    assert _rows_logged(app) == before + 51, "the baseline still logs"
+    per_request = {kind: read(kind, 10) / 10 for kind in READS}
+    cell = seconds / (ROUNDS * len(READS) * 2)
+    counts = {kind: max(40, min(2000, int(cell / t))) for kind, t in per_request.items()}
+    rates: dict[tuple[str, bool], list[float]] = {}
+    for r in range(ROUNDS):
+        for kind in READS:
+            n, spent = counts[kind], {True: 0.0, False: 0.0}
+            for done in range(0, n, TURN):
+                for logged in (True, False) if (r + done // TURN) % 2 == 0 else (False, True):
+                    if logged:
+                        spent[True] += read(kind, min(TURN, n - done))
+                    else:
+                        with log_off():
+                            spent[False] += read(kind, min(TURN, n - done))
+            for logged in (True, False):
+                rates.setdefault((kind, logged), []).append(n / spent[logged])
+    return [
+        (
+            f"{kind} ({counts[kind]} × {ROUNDS} rounds)",
+            statistics.median(rates[kind, True]),
+            statistics.median(rates[kind, False]),
+        )
+        for kind in READS
+    ]
+
+
+def access_log_table(rows: list[tuple[str, float, float]]) -> str:
+    lines = [
+        "| request (a coordinator) | with the access log (req/s) | without (req/s) | cost ratio (with / without) |",
+        "|---|---|---|---|",
+    ]
+    for kind, logged, bare in rows:
+        lines.append(f"| {kind} | {logged:,.0f} | {bare:,.0f} | {bare / logged:.2f}x |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", type=Path, help="update this Markdown file's section")
     parser.add_argument(
         "--seconds", type=float, default=30.0, help="time to spend measuring, after the warm-up"
     )
+    parser.add_argument(
+        "--only",
+        choices=("form", "access-log"),
+        help="measure only the apply form, or only the access log's cost",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    rows = measure(args.seconds)
-    result = table(rows)
-    print(result)
+    if args.only != "access-log":
+        result = table(measure(args.seconds))
+        print(result)
+        if args.write:
+            replace_section(args.write, "web", result)
+    if args.only != "form":
+        result = access_log_table(measure_access_log(args.seconds))
+        print(result)
+        if args.write:
+            replace_section(args.write, "web-access-log", result)
     print(f"(whole run {time.perf_counter() - start:.0f} s, {dt.date.today()})")
-    if args.write:
-        replace_section(args.write, "web", result)
 
 
 if __name__ == "__main__":

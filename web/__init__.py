@@ -84,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from mentorflow.web import (
+        access,
         accounts,
         admin,
         answers,
@@ -125,6 +126,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             programs[program_id].title if program_id in programs else program_id
         ),
     )
+    access.init_app(app)
     accounts.init_app(app)
     boundary.init_app(app)
     presses.init_app(app)
@@ -141,6 +143,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         importing,
         retention,
         tokens,
+        access,
     ):
         app.register_blueprint(module.bp)
     if sso:

@@ -14,6 +14,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from mentorflow.engine.figures.csv_cells import write_rows
+from mentorflow.engine.service.access_log import through
 from mentorflow.engine.service.answer_tables import TableFilters
 from mentorflow.web.boundary import actor, workflow
 from mentorflow.web.params import read_choice, read_int, read_text
@@ -41,7 +42,8 @@ def table(program_id: str, form_id: str) -> str:
 @bp.get("/p/<program_id>/forms/<form_id>/answers.csv")
 @login_required
 def table_csv(program_id: str, form_id: str) -> Response:
-    header, rows = workflow().answers_csv(program_id, form_id, actor(), _filters())
+    with through("csv"):
+        header, rows = workflow().answers_csv(program_id, form_id, actor(), _filters())
     out = io.StringIO()
     write_rows(out, header, rows, lineterminator="\r\n")
     response = Response(out.getvalue(), mimetype="text/csv")

@@ -392,6 +392,28 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
+class AccessRead(Base):
+    """One read of someone's records by someone else: who read, whose enrollment, what
+    (the enrollment, a submission, a file, a printed document) and through which door
+    (page, api, csv, export, command). Never any answer. No foreign keys: the log must
+    outlive what it names, and stay writable while records are erased."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_subject", "subject_person_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reader_id: Mapped[str | None] = mapped_column(String(16), default=None)  # None: a command
+    reader: Mapped[str] = mapped_column(String(320))  # their address then, or the command line
+    subject_person_id: Mapped[str] = mapped_column(String(16))
+    program_id: Mapped[str] = mapped_column(String(63))
+    enrollment_id: Mapped[str] = mapped_column(String(16))
+    form_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    submission_id: Mapped[str | None] = mapped_column(String(16), default=None)
+    attachment_id: Mapped[str | None] = mapped_column(String(16), default=None)
+    what: Mapped[str] = mapped_column(String(20))
+    door: Mapped[str] = mapped_column(String(20))
+
+
 class LegalHold(Base):
     """A legal hold on one enrollment: while it is on (`lifted_at` None), retention and
     erasure leave the enrollment and everything on it alone. Lifted holds are kept, so

@@ -26,6 +26,7 @@ from ..records.enrollment import EnrollmentRecord
 from ..records.store import Enrollment, Pairing, Submission
 from ..rules.access import Actor, relations
 from ..rules.answers import ShownAnswer, describe_value, shown_answer
+from .access_log import Read, log_reads
 from .core import WorkflowBase
 from .views import enrollments_of, readable_entries
 
@@ -59,6 +60,7 @@ class AnswerRow:
     _keys: tuple[Any, ...] = ()  # sort keys of the answers, typed: numbers as numbers
     # The answers again, with their files' ids, for download links (None: unanswered).
     cells: tuple[ShownAnswer | None, ...] = ()
+    person_id: str = ""  # whose enrollment: for the access log
 
     def sort_key(self, column: str) -> tuple[Any, ...]:
         if column == PERSON:
@@ -140,6 +142,7 @@ def _row(record: EnrollmentRecord, form: Form, submission: Submission) -> Answer
         answers=tuple(shown),
         _keys=tuple(keys),
         cells=tuple(cells),
+        person_id=e.person_id,
     )
 
 
@@ -231,6 +234,14 @@ def chosen_rows(rows: Sequence[AnswerRow], form: Form, filters: TableFilters) ->
     return filled + blanks
 
 
+def _reads(program: Program, form: Form, rows: Sequence[AnswerRow]) -> list[Read]:
+    """One access-log read per row handed out (a page's rows, or a CSV's all)."""
+    return [
+        Read(r.person_id, program.id, r.enrollment_id, "submission", form.id, r.submission_id)
+        for r in rows
+    ]
+
+
 class AnswerTables(WorkflowBase):
     """The forms table: one form's answers across a program, as far as the viewer may read."""
 
@@ -266,7 +277,7 @@ class AnswerTables(WorkflowBase):
             raise InvalidQuery(f"There is no page {page}: the table has {pages}.")
         start = (page - 1) * PAGE_SIZE
         lifecycle = program.lifecycle_of(form.owner)
-        return AnswersTable(
+        found = AnswersTable(
             program=program,
             form=form,
             columns=_columns(form),
@@ -278,13 +289,15 @@ class AnswerTables(WorkflowBase):
             states=tuple((s, lifecycle.label(s)) for s in lifecycle.states),
             staff=actor.is_staff(program.id),
         )
+        log_reads(self, actor, _reads(program, form, found.rows))
+        return found
 
     def answers_csv(
         self, program_id: str, form_id: str, actor: Actor, filters: TableFilters = TableFilters()
     ) -> tuple[tuple[str, ...], list[list[Any]]]:
         """Every row the filters keep (all pages), as CSV columns and rows: the person's
         name and e-mail apart, then the enrollment state, the time and each answer."""
-        _, form, rows = self._chosen(program_id, form_id, actor, filters)
+        program, form, rows = self._chosen(program_id, form_id, actor, filters)
         header = (
             "Name",
             "E-mail",
@@ -292,6 +305,8 @@ class AnswerTables(WorkflowBase):
             "Submitted",
             *(f.label for f in _fields(form)),
         )
-        return header, [
+        table = [
             [r.name, r.email, r.state_label, r.submitted_at.isoformat(), *r.answers] for r in rows
         ]
+        log_reads(self, actor, _reads(program, form, rows))
+        return header, table

@@ -19,6 +19,7 @@ from ..records.store import Person
 from ..rules.access import Actor
 from ..rules.answers import ShownAnswer, shown_answers
 from ..rules.signatures import FINGERPRINT_SHOWN, fingerprint
+from .access_log import log_reads, read_of
 from .drafts import Drafts
 from .forms import form_on
 from .views import readable_entries
@@ -98,7 +99,10 @@ class Documents(Drafts):
                     )
                 )
             e = record.enrollment
-            return FormDocument(
+            reads = [
+                read_of(e, "document", form_id=form.id, submission_id=entry.id) for entry in entries
+            ]
+            document = FormDocument(
                 program_title=record.program.title,
                 agency=record.program.info.agency,
                 form_title=form.title,
@@ -109,3 +113,5 @@ class Documents(Drafts):
                 missing_signatures=tuple(record.missing_signatures(form.id)),
                 printed_at=record.now,
             )
+        log_reads(self, actor, reads)
+        return document

@@ -19,6 +19,7 @@ from ..errors import NotFound
 from ..figures.recognition import EarlierRelationship, earlier_relationships
 from ..records.enrollment import EnrollmentRecord
 from ..rules.access import Actor, acts_as_staff, relations
+from .access_log import log_reads, read_of
 from .applications import already_enrolled, open_enrollments
 from .forms import FormFilling, fillable_form
 from .matching import mentors_with_places
@@ -144,7 +145,9 @@ class EnrollmentPages(FormFilling):
             earlier: tuple[EarlierRelationship, ...] = ()
             if e.role == "mentee" and (acts_as_staff(roles) or view.own):
                 earlier = tuple(earlier_relationships(session, record.enrollment))
-            return EnrollmentPage(view, offer_match, mentors, earlier)
+            read = read_of(record.enrollment, "enrollment")
+        log_reads(self, actor, [read])
+        return EnrollmentPage(view, offer_match, mentors, earlier)
 
     def my_enrollments(self, actor: Actor) -> tuple[MyEnrollment, ...]:
         """Every enrollment this person is part of, newest first, with what waits on them.
@@ -176,7 +179,21 @@ class EnrollmentPages(FormFilling):
             form = fillable_form(record, roles, form_id)
             entries = readable_entries(record, form, actor, roles)
             stored = dict(entries[-1].answers) if entries and not form.repeatable else None
-            return FillPage(record.program, form, summary(record), stored)
+            page = FillPage(record.program, form, summary(record), stored)
+            reads = (
+                [
+                    read_of(
+                        record.enrollment,
+                        "submission",
+                        form_id=form.id,
+                        submission_id=entries[-1].id,
+                    )
+                ]
+                if stored is not None
+                else []
+            )
+        log_reads(self, actor, reads)
+        return page
 
     def transition_page(
         self, program_id: str, enrollment_id: str, transition_id: str, actor: Actor
@@ -198,4 +215,6 @@ class EnrollmentPages(FormFilling):
             if not readable_attachment(record, actor, roles, attachment_id):
                 raise NotFound("There is no such file.")
             stored, data = read_upload(session, self.uploads, attachment_id)
-            return AttachmentFile(stored.name, stored.content_type, data)
+            read = read_of(record.enrollment, "file", attachment_id=attachment_id)
+        log_reads(self, actor, [read])
+        return AttachmentFile(stored.name, stored.content_type, data)

@@ -6,6 +6,8 @@ immutable rows; the pages and commands only lay them out.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from ..figures.export import Export
 from ..figures.export import export_program as export_rows
 from ..figures.recognition import (
@@ -15,7 +17,9 @@ from ..figures.recognition import (
     recognition_rows,
 )
 from ..figures.reports import Filters, Report, program_reports
+from ..records.store import Enrollment
 from ..rules.access import Actor
+from .access_log import Read, log_reads
 from .core import WorkflowBase
 
 
@@ -45,4 +49,12 @@ class Figures(WorkflowBase):
         """Everything staff may read of the program's records (`mentorflow export`)."""
         program = self.staff_program(program_id, actor, "export its records", system=True)
         with self.reading() as session:
-            return export_rows(session, program)
+            found = export_rows(session, program)
+            enrollments = session.execute(
+                select(Enrollment.id, Enrollment.person_id).where(
+                    Enrollment.program_id == program.id
+                )
+            ).all()
+        # Every enrollment is handed out whole: one row each, its submissions with it.
+        log_reads(self, actor, [Read(p, program.id, e, "enrollment") for e, p in enrollments])
+        return found

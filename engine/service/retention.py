@@ -25,6 +25,7 @@ from ..definition.program import Program, RetentionRule
 from ..errors import Conflict, Forbidden, InvalidAnswers, NotFound
 from ..records.feed import FeedEntry
 from ..records.store import (
+    AccessRead,
     AccountSession,
     AccountToken,
     ApiToken,
@@ -51,6 +52,7 @@ from .uploads import _after, referred_ids
 # Answers anonymising keeps: what the reports count and what names nobody.
 KEPT_TYPES = frozenset({"choice", "multichoice", "number", "boolean", "consent", "date"})
 PLACEHOLDER_NAME = "Anonymised"
+ERASED_READER = "(a person since erased)"
 MAX_REASON = 2000
 
 
@@ -226,6 +228,14 @@ def forget_person(session: Session, person_id: str) -> bool:
         .where(OutboxMessage.to_email == person.email)
         .execution_options(synchronize_session=False)
     )
+    # The access log outlives the people it names, by id; the address it noted of a
+    # reader who is gone goes with them.
+    session.execute(
+        update(AccessRead)
+        .where(AccessRead.reader_id == person_id)
+        .values(reader=ERASED_READER)
+        .execution_options(synchronize_session=False)
+    )
     session.delete(person)
     return True
 
@@ -267,6 +277,13 @@ def anonymise_enrollment(scrub: Scrub, enrollment: Enrollment) -> None:
         update(FeedEntry)
         .where(FeedEntry.enrollment_id == enrollment.id, FeedEntry.actor_id == original_id)
         .values(actor_id=placeholder.id)
+        .execution_options(synchronize_session=False)
+    )
+    # Reads of this record stay in the access log, now of the placeholder's record.
+    session.execute(
+        update(AccessRead)
+        .where(AccessRead.enrollment_id == enrollment.id)
+        .values(subject_person_id=placeholder.id)
         .execution_options(synchronize_session=False)
     )
     # A draft is nobody's record yet: it goes rather than being kept half blank.

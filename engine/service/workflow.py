@@ -15,6 +15,7 @@ Its parts live in
   on the server), `links` (the one-use links mailed for those), `api_tokens` (personal
   access tokens for the API);
 - `events_feed`: the program feed (records/feed.py) read with a cursor;
+- `access_log`: who read whose records, through which door, and that log read back;
 - `personas`: the sandbox's made-up people.
 Every call opens its own session and hands out plain, immutable values (`snapshots` for
 what a write returns).
@@ -23,6 +24,7 @@ what a write returns).
 from __future__ import annotations
 
 from ..rules.access import SYSTEM_ACTOR, Actor
+from .access_log import AccessLog
 from .accounts import Accounts
 from .answer_tables import AnswerTables
 from .api_tokens import ApiTokens
@@ -56,6 +58,7 @@ class Workflow(
     Personas,
     EventsFeed,
     ApiTokens,
+    AccessLog,
     Retention,
     PersonRecords,
 ):

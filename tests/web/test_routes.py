@@ -418,15 +418,23 @@ TABLE = [
         kept=("nobody.at.all@example.gov",),
         errors=("signout-email",),
     ),
+    Route("GET", "/admin/access", "302 403 403 403 403 403 200 403"),
+    Route(
+        "GET", "/admin/access?email=nobody.at.all@example.gov", "302 403 403 403 403 403 404 403"
+    ),
+    Route("GET", "/admin/people/nope/access", "302 403 403 403 403 403 404 403"),
+    Route("GET", "/me/access", "302 200 200 200 200 200 200 200"),
 ]
 
 
 def row_counts(workflow: Any) -> dict[str, int]:
-    """How many rows each table holds: a GET must leave every count as it found it."""
+    """How many rows each table holds: a GET must leave every count as it found it, but
+    for the access log, where reading someone's records is written down by design."""
     with workflow.db.engine.connect() as connection:
         return {
             name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for name, table in Base.metadata.tables.items()
+            if name != "access_log"
         }
 
 

@@ -8,6 +8,7 @@ each other module adds its commands to it when imported here, and imports only `
 from __future__ import annotations
 
 from . import (  # noqa: F401  (they register)
+    access_log,
     definitions,
     export,
     matching,

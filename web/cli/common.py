@@ -18,6 +18,7 @@ from mentorflow.engine.errors import (
     known_list,
     suggest,
 )
+from mentorflow.engine.service.access_log import through
 from mentorflow.engine.service.workflow import Workflow
 from mentorflow.engine.settings import Settings
 
@@ -69,5 +70,9 @@ def find_program(programs: dict[str, Program], program_id: str) -> Program:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Run formal mentoring programs from declarative program definitions."""
+    # What a command reads is logged as read from the command line (`export` says
+    # "export"); the door is put back when the command ends.
+    ctx.with_resource(through("command"))

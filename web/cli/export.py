@@ -18,6 +18,7 @@ from mentorflow.engine.figures.export import (
     SUBMISSION_COLUMNS,
     csv_rows,
 )
+from mentorflow.engine.service.access_log import through
 from mentorflow.engine.service.workflow import SYSTEM_ACTOR
 
 from .common import find_program, friendly, load_programs, main, open_workflow
@@ -53,7 +54,8 @@ def export(program_id: str, format_: str, out_dir: str) -> None:
     program = find_program(programs, program_id)
     workflow = open_workflow(programs)
     try:
-        data = workflow.export_program(program.id, SYSTEM_ACTOR)
+        with through("export"):
+            data = workflow.export_program(program.id, SYSTEM_ACTOR)
     finally:
         workflow.close()
     folder = Path(out_dir)
