@@ -17,6 +17,7 @@ from mentorflow.engine.definition.fields import FileField
 from mentorflow.engine.errors import Conflict, Forbidden, InvalidAnswers
 from mentorflow.engine.records.database import Database
 from mentorflow.engine.records.store import (
+    AccessRead,
     Attachment,
     Base,
     Enrollment,
@@ -192,6 +193,20 @@ def test_anonymised_leaves_no_name_email_text_or_file_and_the_same_report_totals
         "della-cv-secret.pdf",
     ]
     stored = _attach(service, cast.della.enrollment_id, "della-cv-secret.pdf")
+    # Olive once opened Oscar's page (as his mentee partner might): the access log keeps
+    # her address as its reader.
+    with service.db.session() as session, session.begin():
+        session.add(
+            AccessRead(
+                reader_id=cast.olive.person.person_id,
+                reader=cast.olive.person.email,
+                subject_person_id=cast.oscar.person.person_id,
+                program_id=GENERAL,
+                enrollment_id=cast.oscar.enrollment_id,
+                what="enrollment",
+                door="page",
+            )
+        )
     kept = [*_identity(service, cast.harriet), *_identity(service, cast.oscar)]
     before = _reports(service, cast)
     assert all(s in _everything(service.db) for s in secrets)
