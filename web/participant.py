@@ -96,7 +96,11 @@ def enrollment(program_id: str, enrollment_id: str) -> Any:
     if wants_json():
         return page.view.as_json()
     return render_template(
-        "participant/enrollment.html", view=page.view, program=page.view.program, page=page
+        "participant/enrollment.html",
+        view=page.view,
+        program=page.view.program,
+        page=page,
+        holds=workflow().holds_shown(enrollment_id, actor()),
     )
 
 

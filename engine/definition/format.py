@@ -246,6 +246,21 @@ class Report(StrictModel):
     chart: Literal["bar", "table"] = "bar"
 
 
+class RetentionRule(StrictModel):
+    """How long a role's enrollments, or one form's entries, are kept after the enrollment
+    reaches a final state, and what happens to them then."""
+
+    # For editors, what the checks say too: a rule names a role or a form, never both.
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["role"]}, {"required": ["form"]}]}
+    )
+
+    role: ParticipantRole | None = None
+    form: Name | None = None
+    keep_months: int = Field(ge=0)
+    then: Literal["anonymise", "delete"]
+
+
 class Definition(StrictModel):
     """One program definition file, as written."""
 
@@ -257,3 +272,4 @@ class Definition(StrictModel):
     lifecycles: dict[Name, Lifecycle] = Field(min_length=1)
     matching: Matching | None = None
     reports: list[Report] = []
+    retention: list[RetentionRule] = []

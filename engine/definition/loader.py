@@ -19,6 +19,7 @@ from .checks import Checker
 from .checks.forms import check_forms, check_roles
 from .checks.lifecycles import check_lifecycles, check_matching, check_reports
 from .checks.lint import lint_definition
+from .checks.retention import check_retention
 from .format import Definition
 from .program import Program, compile_program
 from .schema_errors import problems_from
@@ -34,7 +35,14 @@ def check_definition(doc: Document) -> tuple[Definition | None, list[Problem]]:
     except ValidationError as exc:
         return None, problems_from(exc, doc, Definition)
     ck = Checker(doc, definition)
-    for check in (check_forms, check_roles, check_lifecycles, check_matching, check_reports):
+    for check in (
+        check_forms,
+        check_roles,
+        check_lifecycles,
+        check_matching,
+        check_reports,
+        check_retention,
+    ):
         check(ck)
     return definition, sorted(set(ck.problems))
 

@@ -101,6 +101,21 @@ class Lifecycle:
 
 
 @dataclass(frozen=True)
+class RetentionRule:
+    """One line of the retention schedule: `role` or `form` (the other is None)."""
+
+    role: str | None
+    form: str | None
+    keep_months: int
+    then: str  # 'anonymise' or 'delete'
+
+    @property
+    def name(self) -> str:
+        """How the purge log and listings name the rule: 'role mentee', 'form check_in'."""
+        return f"role {self.role}" if self.role is not None else f"form {self.form}"
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     label: str
@@ -127,6 +142,7 @@ class Program:
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     # What loads but can trap people (see `checks.lint`), for `mentorflow validate`.
     warnings: tuple[Problem, ...] = ()
+    retention: tuple[RetentionRule, ...] = ()
 
     @property
     def id(self) -> str:
@@ -254,4 +270,7 @@ def compile_program(
         definition=definition,
         id_position=id_position,
         positions=frozen_map(positions or {}),
+        retention=tuple(
+            RetentionRule(r.role, r.form, r.keep_months, r.then) for r in definition.retention
+        ),
     )

@@ -453,3 +453,38 @@ class WebhookDelivery(Base):
     dead_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # a dead letter
     last_status: Mapped[int | None] = mapped_column(Integer, default=None)
     last_error: Mapped[str | None] = mapped_column(String(1000), default=None)
+
+
+class LegalHold(Base):
+    """A legal hold on one enrollment: while it is on (`lifted_at` None), retention and
+    erasure leave the enrollment and everything on it alone. Lifted holds are kept, so
+    the page can say who held it and why. Who placed or lifted it is not a foreign key:
+    removing a person never has to wait for the holds they placed."""
+
+    __tablename__ = "legal_holds"
+    __table_args__ = (Index("ix_legal_holds_enrollment", "enrollment_id", "lifted_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"))
+    program_id: Mapped[str] = mapped_column(String(63))
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by_id: Mapped[str | None] = mapped_column(String(16), default=None)
+    placed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    lifted_by_id: Mapped[str | None] = mapped_column(String(16), default=None)
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class PurgeLogEntry(Base):
+    """One action of a purge or an erasure: what rule removed how much from which
+    enrollment, and when; never what was removed (the enrollment id of a deleted
+    enrollment points at nothing any more, on purpose)."""
+
+    __tablename__ = "purge_log"
+    __table_args__ = (Index("ix_purge_log_program", "program_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    program_id: Mapped[str] = mapped_column(String(63))
+    enrollment_id: Mapped[str] = mapped_column(String(16))
+    rule: Mapped[str] = mapped_column(String(100))  # 'role mentee', 'form x', 'erasure'
+    action: Mapped[str] = mapped_column(String(20))  # anonymise, delete
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    files: Mapped[int] = mapped_column(Integer, default=0)

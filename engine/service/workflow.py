@@ -16,6 +16,10 @@ Its parts live in
   access tokens for the API);
 - `events_feed`: the program feed (records/feed.py) read with a cursor;
 - `access_log`: who read whose records, through which door, and that log read back;
+- `webhooks` (admins' webhooks, their deliveries) and `webhook_sender` (sending the
+  queue after the commit, signed, in order);
+- `retention` (the definitions' schedules, legal holds, purging) and `person_records`
+  (a person's export and erasure);
 - `personas`: the sandbox's made-up people.
 Every call opens its own session and hands out plain, immutable values (`snapshots` for
 what a write returns).
@@ -36,8 +40,10 @@ from .importer import Importing
 from .matching_review import Review
 from .monitoring import Figures
 from .outbox import Outbox
+from .person_records import PersonRecords
 from .personas import Personas
 from .presses import Presses
+from .retention import Retention
 from .uploads import KeptFiles
 from .webhooks import Webhooks
 
@@ -59,6 +65,8 @@ class Workflow(
     ApiTokens,
     AccessLog,
     Webhooks,
+    Retention,
+    PersonRecords,
 ):
     """Everything participants, coordinators and commands do to enrollments."""
 

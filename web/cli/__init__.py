@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (they register)
     matching,
     records,
     remind,
+    retention,
     sandbox,
     tokens,
     webhooks,

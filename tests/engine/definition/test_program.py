@@ -96,3 +96,17 @@ def test_load_paths_reports_every_file(tmp_path: Path) -> None:
         engine.load_paths([tmp_path])
     files = {Path(p.file).name for p in caught.value.problems}
     assert files == {"a.yaml", "b.yaml"}
+
+
+def test_the_retention_schedule_is_compiled_in_order_and_immutable() -> None:
+    program = engine.load_file(
+        Path(__file__).resolve().parents[3] / "definitions" / "general-agency.yaml"
+    )
+    assert [(r.name, r.keep_months, r.then) for r in program.retention] == [
+        ("role mentee", 36, "anonymise"),
+        ("role mentor", 36, "anonymise"),
+        ("form unmatch_reason", 12, "delete"),
+    ]
+    assert isinstance(program.retention, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        program.retention[0].keep_months = 1  # type: ignore[misc]
