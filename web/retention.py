@@ -1,6 +1,7 @@
 """Records kept and given back: legal holds on an enrollment (the buttons on its page that
 place and lift one; a refused reason shows the page again with what was typed), a
-person's export (`/me/export`, and any person's for admins) and an admin's erasure. The
+person's export (`/me/export`, and any person's for admins) and an admin's erasure, shown
+first to be confirmed. The
 engine decides who may do each."""
 
 from __future__ import annotations
@@ -80,7 +81,12 @@ def person_export() -> Response:
 @bp.post("/admin/people/erase")
 @login_required
 def person_erase() -> Any:
-    done = workflow().erase_person(request.form.get("email", ""), actor())
+    """The first press shows what erasing would do, to confirm; the second erases."""
+    email = request.form.get("email", "")
+    if request.form.get("confirm") != "yes":
+        plan = workflow().erasure_plan(email, actor())
+        return render_template("admin/erase.html", plan=plan)
+    done = workflow().erase_person(email, actor())
     said = f"{len(done.anonymised)} enrollments of {done.email} anonymised."
     if done.held:
         said += " Kept, on legal hold: " + ", ".join(done.held) + "."

@@ -64,6 +64,20 @@ class Erasure:
     forgotten: bool
 
 
+@dataclass(frozen=True)
+class ErasurePlan:
+    """What erasing a person would do, for the admin to confirm first: their enrollments
+    (program and role), which of them a legal hold keeps."""
+
+    email: str
+    name: str
+    enrollments: tuple[tuple[str, str, bool], ...]  # (program title, role label, held)
+
+    @property
+    def anonymised(self) -> int:
+        return sum(1 for *_, kept in self.enrollments if not kept)
+
+
 TABLES: dict[str, tuple[str, ...]] = {
     "person": ("id", "email", "name", "created_at", "email_verified_at", "is_admin"),
     "staff_roles": ("program_id", "role"),
@@ -240,6 +254,25 @@ class PersonRecords(ServiceBase):
         with self.reading() as session:
             person = self._person_for(session, actor, email)
             return export_zip(_collect(session, person))
+
+    def erasure_plan(self, email: str, actor: Actor) -> ErasurePlan:
+        """What `erase_person` would do to the person now; writes nothing."""
+        with self.reading() as session:
+            person = self._person_for(session, actor, email)
+            found = session.scalars(
+                select(Enrollment)
+                .where(Enrollment.person_id == person.id)
+                .order_by(Enrollment.created_at)
+            )
+            enrollments = []
+            for e in found:
+                program = self.programs.get(e.program_id)
+                title = program.title if program else e.program_id
+                role = (
+                    program.roles[e.role].label if program and e.role in program.roles else e.role
+                )
+                enrollments.append((title, role, held(session, e.id)))
+            return ErasurePlan(person.email, person.display_name, tuple(enrollments))
 
     def erase_person(self, email: str, actor: Actor) -> Erasure:
         """Anonymise every enrollment of the person that no legal hold keeps, forget them

@@ -45,8 +45,17 @@ def test_an_admin_exports_and_erases_a_person_naming_what_a_hold_kept(world: Wor
         == 403
     )
 
+    # The first press only asks: it says what would go, and nothing does.
+    asked = admin.post("/admin/people/erase", {"email": email}, page="/admin")
+    plan = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "This cannot be undone" in plan, asked.location
+    assert "anonymised: their name, e-mail, free text and files go" in plan
+    page = admin.get(f"/p/{GENERAL}/enrollments/{applicant.enrollment_id}").get_data(as_text=True)
+    assert "Abe Applicant" in page
     world.workflow.place_hold(applicant.enrollment_id, world.coordinator, "Case 9")
-    erased = admin.post("/admin/people/erase", {"email": email}, page="/admin")
+    asked = admin.post("/admin/people/erase", {"email": email}, page="/admin")
+    assert "kept: a legal hold keeps it" in asked.get_data(as_text=True)
+    erased = admin.post("/admin/people/erase", {"email": email, "confirm": "yes"}, page="/admin")
     assert erased.status_code == 303
     said = admin.get("/admin").get_data(as_text=True)
     assert f"0 enrollments of {email} anonymised." in said
